@@ -1,0 +1,275 @@
+/**
+ * Streaming AMI parser: bytes in, messages out. Knows nothing of sockets or actions.
+ *
+ * Framing, as recorded from Asterisk 20 and 22 (fixtures/ami):
+ * - the connection opens with a one-line banner (`Asterisk Call Manager/11.0.0\r\n`) and no
+ *   blank line after it;
+ * - every other message is `Key: Value\r\n` lines closed by an empty line (`\r\n\r\n`);
+ * - the value starts after the single space that follows the first colon; empty values keep
+ *   their line (`AccountCode: `);
+ * - Asterisk ≤ 13 answers `Command` with `Response: Follows`, raw output lines ending in a
+ *   bare LF, and `--END COMMAND--`. The output becomes `Output` headers, the same shape
+ *   Asterisk ≥ 14 sends, so callers see one form.
+ *
+ * Bytes may arrive split anywhere (inside a header, a CRLF or a UTF-8 character): the parser
+ * keeps undecoded bytes until a whole message is there, and decodes text per message, so no
+ * character is ever cut. Pending bytes are searched only once for a terminator, so feeding a
+ * message one byte at a time stays linear.
+ *
+ * A message larger than `maxMessageBytes` is reported as a typed error and skipped up to its
+ * terminator; memory stays bounded by that limit whatever the peer sends.
+ */
+import { AmiError, AmiErrorCode } from './errors.js';
+import { AmiMessage } from './message.js';
+
+export interface AmiParserSink {
+  greeting(banner: string): void;
+  message(message: AmiMessage): void;
+  error(error: AmiError): void;
+}
+
+export interface AmiParserOptions {
+  /** Largest message accepted, terminator excluded. Default 1 MiB. */
+  maxMessageBytes?: number;
+  /** Expect a banner line first (Asterisk → client stream). Default true. */
+  expectGreeting?: boolean;
+}
+
+export const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
+
+const CR = 13;
+const LF = 10;
+const TERMINATOR = Buffer.from('\r\n\r\n', 'latin1');
+const END_COMMAND = '--END COMMAND--';
+const FOLLOWS_PREFIX = Buffer.from('Response: Follows', 'latin1');
+
+const enum State {
+  Greeting,
+  Messages,
+  Discarding,
+}
+
+export class AmiParser {
+  readonly #sink: AmiParserSink;
+  readonly #maxMessageBytes: number;
+  readonly #expectGreeting: boolean;
+  #state: State;
+  /** Bytes not yet consumed; only `#pending[0, #pendingLength)` is meaningful. */
+  #pending: Buffer = Buffer.alloc(0);
+  #pendingLength = 0;
+  /** Offset in `#pending` before which no terminator can start (already searched). */
+  #searchedTo = 0;
+
+  constructor(sink: AmiParserSink, options: AmiParserOptions = {}) {
+    this.#sink = sink;
+    this.#maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    this.#expectGreeting = options.expectGreeting ?? true;
+    this.#state = this.#expectGreeting ? State.Greeting : State.Messages;
+  }
+
+  /** Bytes held while waiting for the rest of a message. */
+  get bufferedBytes(): number {
+    return this.#pendingLength;
+  }
+
+  /** Forget everything buffered: call when a new connection starts. */
+  reset(): void {
+    this.#pending = Buffer.alloc(0);
+    this.#pendingLength = 0;
+    this.#searchedTo = 0;
+    this.#state = this.#expectGreeting ? State.Greeting : State.Messages;
+  }
+
+  push(chunk: Uint8Array): void {
+    if (chunk.length === 0) return;
+    if (this.#pendingLength === 0) {
+      // Fast path: parse straight from the chunk; copy only what is left over.
+      const view = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+      const consumed = this.#drain(view, 0);
+      this.#keep(view, consumed);
+      return;
+    }
+    this.#append(chunk);
+    const view = this.#pending.subarray(0, this.#pendingLength);
+    const consumed = this.#drain(view, this.#searchedTo);
+    this.#keep(view, consumed);
+  }
+
+  /** Parses whole messages out of `view`; returns how many bytes were consumed. */
+  #drain(view: Buffer, searchedTo: number): number {
+    let start = 0;
+    let searchFrom = Math.max(0, searchedTo - 3);
+    for (;;) {
+      if (this.#state === State.Discarding) {
+        const end = view.indexOf(TERMINATOR, searchFrom);
+        if (end < 0) {
+          // Keep at most the 3 bytes that might begin a terminator split across chunks.
+          const keepFrom = Math.max(start, view.length - 3);
+          this.#searchedTo = 0;
+          return keepFrom;
+        }
+        start = end + 4;
+        searchFrom = start;
+        this.#state = State.Messages;
+        continue;
+      }
+
+      if (this.#state === State.Greeting) {
+        const eol = view.indexOf(LF, Math.max(start, searchFrom));
+        if (eol < 0) {
+          if (view.length - start > this.#maxMessageBytes) this.#tooLarge(view.length - start);
+          else {
+            this.#searchedTo = view.length - start;
+            return start;
+          }
+          searchFrom = start;
+          continue;
+        }
+        const lineEnd = eol > start && view[eol - 1] === CR ? eol - 1 : eol;
+        const line = view.toString('utf8', start, lineEnd);
+        this.#state = State.Messages;
+        searchFrom = start;
+        if (line.includes(':')) continue; // no banner (a proxy, or a resumed stream): parse as a message
+        this.#sink.greeting(line);
+        start = eol + 1;
+        searchFrom = start;
+        continue;
+      }
+
+      const end = view.indexOf(TERMINATOR, Math.max(start, searchFrom));
+      if (end < 0) {
+        if (view.length - start > this.#maxMessageBytes) {
+          this.#tooLarge(view.length - start);
+          searchFrom = Math.max(start, view.length - 3);
+          continue;
+        }
+        this.#searchedTo = view.length - start;
+        return start;
+      }
+      if (end - start > this.#maxMessageBytes) {
+        this.#tooLarge(end - start);
+        start = end + 4;
+        searchFrom = start;
+        this.#state = State.Messages;
+        continue;
+      }
+      if (this.#isUnfinishedFollows(view, start, end)) {
+        // Legacy command output may itself hold blank lines; wait for --END COMMAND--.
+        searchFrom = end + 1;
+        continue;
+      }
+      this.#emit(view, start, end);
+      start = end + 4;
+      searchFrom = start;
+    }
+  }
+
+  #isUnfinishedFollows(view: Buffer, start: number, end: number): boolean {
+    if (end - start < FOLLOWS_PREFIX.length) return false;
+    if (view.compare(FOLLOWS_PREFIX, 0, FOLLOWS_PREFIX.length, start, start + FOLLOWS_PREFIX.length) !== 0) {
+      return false;
+    }
+    return view.lastIndexOf(END_COMMAND, end, 'latin1') < start;
+  }
+
+  #tooLarge(size: number): void {
+    this.#state = State.Discarding;
+    this.#sink.error(
+      new AmiError(
+        AmiErrorCode.MessageTooLarge,
+        `AMI message exceeds ${this.#maxMessageBytes} bytes; skipped up to its end`,
+        { size, limit: this.#maxMessageBytes },
+      ),
+    );
+  }
+
+  #emit(view: Buffer, start: number, end: number): void {
+    const text = view.toString('utf8', start, end);
+    const fields = text.startsWith('Response: Follows') ? parseFollows(text) : parseHeaders(text);
+    if (fields.length === 0) return; // stray blank lines between messages
+    this.#sink.message(new AmiMessage(fields));
+  }
+
+  /** Stores `view[consumed…]` as the pending bytes. */
+  #keep(view: Buffer, consumed: number): void {
+    const rest = view.length - consumed;
+    if (rest === 0) {
+      this.#pendingLength = 0;
+      this.#searchedTo = 0;
+      if (this.#pending.length > 64 * 1024) this.#pending = Buffer.alloc(0);
+      return;
+    }
+    if (view.buffer === this.#pending.buffer && view.byteOffset === this.#pending.byteOffset) {
+      this.#pending.copyWithin(0, consumed, view.length);
+    } else {
+      this.#ensureCapacity(rest);
+      view.copy(this.#pending, 0, consumed);
+    }
+    this.#pendingLength = rest;
+  }
+
+  #append(chunk: Uint8Array): void {
+    this.#ensureCapacity(this.#pendingLength + chunk.length);
+    this.#pending.set(chunk, this.#pendingLength);
+    this.#pendingLength += chunk.length;
+  }
+
+  #ensureCapacity(size: number): void {
+    if (this.#pending.length >= size) return;
+    const next = Buffer.allocUnsafe(Math.max(size, this.#pending.length * 2, 4096));
+    this.#pending.copy(next, 0, 0, this.#pendingLength);
+    this.#pending = next;
+  }
+}
+
+/** `Key: Value` lines separated by CRLF → flat `[k, v, …]`. */
+function parseHeaders(text: string): string[] {
+  const fields: string[] = [];
+  let pos = 0;
+  const n = text.length;
+  while (pos < n) {
+    let eol = text.indexOf('\r\n', pos);
+    if (eol < 0) eol = n;
+    if (eol > pos) pushLine(fields, text, pos, eol);
+    pos = eol + 2;
+  }
+  return fields;
+}
+
+function pushLine(fields: string[], text: string, pos: number, eol: number): void {
+  const colon = text.indexOf(':', pos);
+  if (colon < 0 || colon >= eol) {
+    // Not a header. Real Asterisk never sends this outside legacy command output; keep the
+    // text under an empty key rather than lose it.
+    fields.push('', text.slice(pos, eol));
+    return;
+  }
+  const valueStart = text.charCodeAt(colon + 1) === 32 ? colon + 2 : colon + 1;
+  fields.push(text.slice(pos, colon), valueStart <= eol ? text.slice(valueStart, eol) : '');
+}
+
+/**
+ * Legacy `Response: Follows` (Asterisk ≤ 13): CRLF headers, then command output lines ending
+ * in a bare LF, then `--END COMMAND--`, possibly glued to the last output line.
+ */
+function parseFollows(text: string): string[] {
+  const fields: string[] = [];
+  const lines = text.split('\n');
+  let inHeaders = true;
+  for (const raw of lines) {
+    const crlf = raw.endsWith('\r');
+    let line = crlf ? raw.slice(0, -1) : raw;
+    if (line.endsWith(END_COMMAND)) {
+      line = line.slice(0, -END_COMMAND.length);
+      if (line !== '') fields.push('Output', line);
+      break;
+    }
+    if (inHeaders && crlf && /^[A-Za-z0-9_-]+: ?/.test(line)) {
+      pushLine(fields, line, 0, line.length);
+      continue;
+    }
+    inHeaders = false;
+    fields.push('Output', line);
+  }
+  return fields;
+}

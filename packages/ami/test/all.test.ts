@@ -1,0 +1,2 @@
+// The ami package's single test entry (one process per package; see scripts/test.mjs).
+import './parser.test.js';

@@ -1,0 +1,8 @@
+/**
+ * Every `callgate` role, in the order `callgate --help` lists them. A role is added here once
+ * it works; there are no placeholders.
+ */
+import type { Command } from './command.js';
+import { amiCommand } from './commands/ami.js';
+
+export const commands: readonly Command[] = [amiCommand];

@@ -1,0 +1,8 @@
+/**
+ * `contracts`: every wire format as a schema plus its inferred type — the single source of
+ * truth for the gateway, the hub, the panel and pbx-sim. Runs in Node and in the browser.
+ */
+export { ContractError, validator, type FieldProblem, type Result, type Validator } from './validate.js';
+export * from './call-record.js';
+export * from './token-claims.js';
+export * from './site-config.js';
