@@ -6,3 +6,4 @@ export { ContractError, validator, type FieldProblem, type Result, type Validato
 export * from './call-record.js';
 export * from './token-claims.js';
 export * from './site-config.js';
+export * from './domain-events.js';
