@@ -7,3 +7,4 @@ export * from './call-record.js';
 export * from './token-claims.js';
 export * from './site-config.js';
 export * from './domain-events.js';
+export * from './operator-protocol.js';

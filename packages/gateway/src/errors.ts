@@ -1,0 +1,66 @@
+/**
+ * Every error code the site gateway reports: in WebSocket replies (`failed` with `code`), in
+ * logs and in docs/errors.md. Operators' panels translate them; users search for them.
+ */
+export const GatewayErrorCode = {
+  // Operator commands
+  /** The number is empty, has letters or control characters, or cannot be a phone number. */
+  InvalidNumber: 'GW_ERR_INVALID_NUMBER',
+  /** The number is valid but outside the site's allowed destinations. */
+  DestinationNotAllowed: 'GW_ERR_DESTINATION_NOT_ALLOWED',
+  /** The call id is not one of this operator's current calls. */
+  UnknownCall: 'GW_ERR_UNKNOWN_CALL',
+  /** The command does not fit the call's state (hold while ringing, unhold while talking, …). */
+  InvalidState: 'GW_ERR_INVALID_STATE',
+  /** The operator already has a call; finish it first. */
+  Busy: 'GW_ERR_BUSY',
+  /** The operator's phone is not registered. */
+  PhoneUnavailable: 'GW_ERR_PHONE_UNAVAILABLE',
+  /** The operator's phone did not answer the click-to-call. */
+  PhoneNoAnswer: 'GW_ERR_PHONE_NO_ANSWER',
+  /** The operator's phone rejected the click-to-call. */
+  PhoneBusy: 'GW_ERR_PHONE_BUSY',
+  /** The transfer target is unknown (no such colleague) or is the operator. */
+  InvalidTransferTarget: 'GW_ERR_INVALID_TRANSFER_TARGET',
+  /** The pause reason is not in the site's list. */
+  InvalidPauseReason: 'GW_ERR_INVALID_PAUSE_REASON',
+  /** Too many commands in a short time. */
+  RateLimited: 'GW_ERR_RATE_LIMITED',
+  /** Hold from the browser is not configured at this site (see docs/asterisk.md); use the phone's key. */
+  HoldUnavailable: 'GW_ERR_HOLD_UNAVAILABLE',
+  /** Asterisk refused the action; the message carries Asterisk's text. */
+  AsteriskRefused: 'GW_ERR_ASTERISK_REFUSED',
+  /** The gateway has no AMI connection right now; nothing was sent. */
+  TelephonyDown: 'GW_ERR_TELEPHONY_DOWN',
+  /** The action was sent but its result is unknown (AMI dropped or timed out meanwhile). */
+  OutcomeUnknown: 'GW_ERR_OUTCOME_UNKNOWN',
+  /** The command id was seen before while its first run was interrupted by a restart. */
+  Interrupted: 'GW_ERR_INTERRUPTED',
+
+  // Protocol (error messages, not replies)
+  /** A frame is not JSON. */
+  BadJson: 'GW_ERR_BAD_JSON',
+  /** A frame does not match the protocol schema; the message names the field. */
+  BadMessage: 'GW_ERR_BAD_MESSAGE',
+  /** A frame was sent before the hello completed, or a second hello. */
+  OutOfOrder: 'GW_ERR_OUT_OF_ORDER',
+  /** A renewed token is invalid or belongs to someone else. */
+  BadToken: 'GW_ERR_BAD_TOKEN',
+
+  // Start-up
+  /** The configuration file is missing, unreadable or invalid; the message names the field. */
+  Config: 'GW_ERR_CONFIG',
+  /** No usable hub public key: operators cannot be authenticated. */
+  NoHubKey: 'GW_ERR_NO_HUB_KEY',
+} as const;
+
+export type GatewayErrorCode = (typeof GatewayErrorCode)[keyof typeof GatewayErrorCode];
+
+export class GatewayError extends Error {
+  override readonly name = 'GatewayError';
+  readonly code: GatewayErrorCode;
+  constructor(code: GatewayErrorCode, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
