@@ -80,6 +80,11 @@ export interface SendOptions {
    * `OriginateResponse`). The timeout covers the whole wait.
    */
   followUpEvent?: string;
+  /**
+   * Use this ActionID instead of a generated one (so a caller can correlate before the answer
+   * arrives). Must be unique among actions in flight.
+   */
+  actionId?: string;
 }
 
 export interface ConnectionInfo {
@@ -219,10 +224,15 @@ export class AmiClient {
         off();
         resolve(info);
       });
-      const offState = this.on('state', (state) => {
+      const offState = this.on('state', (state, error) => {
         if (state === 'stopped') {
           off();
           reject(new AmiError(AmiErrorCode.Closed, 'AMI client stopped'));
+        } else if (error instanceof AmiError && error.code === AmiErrorCode.LoginFailed) {
+          // Wrong credentials will not fix themselves within `timeoutMs`: say so at once.
+          // The client keeps retrying with backoff in case manager.conf is corrected.
+          off();
+          reject(error);
         }
       });
       const off = (): void => {
@@ -266,7 +276,12 @@ export class AmiClient {
         }),
       );
     }
-    const actionId = `${this.#opts.actionIdPrefix}-${this.#generation}-${++this.#nextId}`;
+    const actionId = options.actionId ?? this.nextActionId();
+    if (this.#pending.has(actionId)) {
+      return Promise.reject(
+        new AmiError(AmiErrorCode.BadKey, `ActionID ${actionId} is already in flight`, { action: action.action }),
+      );
+    }
     let wire: string;
     try {
       wire = serializeAction({ ...action, actionId });
@@ -300,6 +315,11 @@ export class AmiClient {
       this.#pending.set(actionId, pending);
       socket.write(wire);
     });
+  }
+
+  /** A fresh ActionID of this client's form, for callers that pass `actionId` to `send`. */
+  nextActionId(): string {
+    return `${this.#opts.actionIdPrefix}-${this.#generation}-${++this.#nextId}`;
   }
 
   /**
@@ -430,7 +450,13 @@ export class AmiClient {
       void this.#handshake(socket);
     });
     socket.on('data', (chunk: Buffer) => {
-      if (this.#socket === socket) this.#parser.push(chunk);
+      if (this.#socket !== socket) return;
+      try {
+        this.#parser.push(chunk);
+      } catch (error) {
+        // Never reached by design (listeners are isolated); a bug here must not kill the process.
+        this.#listeners.emit('error', error instanceof Error ? error : new Error(String(error)));
+      }
     });
     socket.on('error', (error: Error) => {
       if (this.#socket === socket) this.#fail(error);
@@ -521,6 +547,10 @@ export class AmiClient {
   }
 
   #onClose(): void {
+    if (this.#greetingWaiter) {
+      // Recording 16: while Asterisk exits, TCP may be accepted and closed without a banner.
+      this.#fail(new AmiError(AmiErrorCode.NoGreeting, 'connection closed before the AMI banner'));
+    }
     const cause = this.#connError;
     const reason =
       cause instanceof AmiError
@@ -540,6 +570,9 @@ export class AmiClient {
   #teardown(error: AmiError): void {
     clearTimeout(this.#keepaliveTimer);
     clearTimeout(this.#greetingTimer);
+    const greetingWaiter = this.#greetingWaiter;
+    this.#greetingWaiter = undefined;
+    greetingWaiter?.reject(new AmiError(error.code, 'connection ended before the AMI banner'));
     this.#loggedIn = false;
     const pending = [...this.#pending.values()];
     this.#pending.clear();
@@ -558,14 +591,26 @@ export class AmiClient {
     this.#keepaliveTimer = setTimeout(() => {
       const socket = this.#socket;
       if (!this.#loggedIn || !socket) return;
+      if (this.#pauseHolds > 0) {
+        // Our own consumer paused reading: a Pong could not be read, so a missing one would
+        // prove nothing. Check again later instead of dropping a healthy connection.
+        this.#scheduleKeepalive();
+        return;
+      }
       this.#sendRaw({ action: 'Ping' }, { timeoutMs: this.#opts.keepaliveTimeoutMs }).then(
-        () => this.#scheduleKeepalive(),
+        () => {
+          if (this.#socket === socket) this.#scheduleKeepalive();
+        },
         (error: unknown) => {
-          if (error instanceof AmiError && error.code === AmiErrorCode.Timeout && this.#socket === socket) {
+          if (this.#socket !== socket || !this.#loggedIn) return;
+          if (error instanceof AmiError && error.code === AmiErrorCode.Timeout && this.#pauseHolds === 0) {
             // A half-open TCP connection: nothing will ever arrive. Drop it and reconnect.
             this.#fail(new AmiError(AmiErrorCode.Timeout, 'AMI keepalive Ping unanswered; connection presumed dead'));
             socket.destroy();
+            return;
           }
+          // Back-pressure, or a Ping refused by a proxy: the connection itself is alive.
+          this.#scheduleKeepalive();
         },
       );
     }, interval);
@@ -608,6 +653,8 @@ export class AmiClient {
     const status = (response.response ?? '').toLowerCase();
     if (status === 'error') {
       this.#settle(p);
+      for (const event of p.early) this.#listeners.emit('event', event);
+      p.early = [];
       p.reject(
         new AmiError(
           AmiErrorCode.ActionFailed,
@@ -621,7 +668,11 @@ export class AmiClient {
     p.isList = (response.get('EventList') ?? '').toLowerCase() === 'start';
     const early = p.early;
     p.early = [];
-    for (const event of early) this.#onActionEvent(p, event);
+    // Events carrying our ActionID that arrived before the response were held to keep list
+    // items in order; those that turn out not to belong to the action are ordinary events.
+    for (const event of early) {
+      if (!this.#onActionEvent(p, event)) this.#listeners.emit('event', event);
+    }
     this.#maybeResolve(p);
   }
 
@@ -638,7 +689,7 @@ export class AmiClient {
       return true;
     }
     if (!p.isList) return false;
-    if ((event.get('EventList') ?? '').toLowerCase() === 'complete') {
+    if (isListComplete(event)) {
       p.complete = event;
     } else {
       p.items.push(event);
@@ -659,4 +710,14 @@ export class AmiClient {
     clearTimeout(p.timer);
     this.#pending.delete(p.actionId);
   }
+}
+
+/**
+ * Asterisk ≥ 12 closes every list with `EventList: Complete` (all recordings); older ones sent
+ * some `…Complete` events without that header, so the name alone also ends the list.
+ */
+function isListComplete(event: AmiMessage): boolean {
+  const marker = event.get('EventList');
+  if (marker !== undefined) return marker.toLowerCase() === 'complete';
+  return (event.event ?? '').endsWith('Complete');
 }
