@@ -1,0 +1,61 @@
+/**
+ * The hub's token public keys at a site: read from the configured file (a JWKS JSON, or one
+ * PEM public key), and cached in the gateway's data directory whenever the hub sends new ones
+ * over the uplink, so a gateway restarted during a WAN outage still knows them.
+ */
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { exportJWK, importSPKI, type JSONWebKeySet } from 'jose';
+import { GatewayError, GatewayErrorCode } from '../errors.js';
+
+const CACHE_FILE = 'hub-keys.json';
+
+function isJwks(value: unknown): value is JSONWebKeySet {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    Array.isArray((value as { keys?: unknown }).keys) &&
+    (value as { keys: unknown[] }).keys.every((k) => typeof k === 'object' && k !== null)
+  );
+}
+
+/** Parses a JWKS JSON text or a PEM SPKI public key (given the kid `hub-pem`). */
+export async function parseHubKeys(text: string, source: string): Promise<JSONWebKeySet> {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('-----BEGIN PUBLIC KEY-----')) {
+    const key = await importSPKI(trimmed, 'EdDSA', { extractable: true });
+    const jwk = await exportJWK(key);
+    return { keys: [{ ...jwk, kid: 'hub-pem', alg: 'EdDSA', use: 'sig' }] };
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(trimmed);
+  } catch {
+    throw new GatewayError(GatewayErrorCode.NoHubKey, `${source} is neither a JWKS JSON file nor a PEM public key`);
+  }
+  if (!isJwks(value)) throw new GatewayError(GatewayErrorCode.NoHubKey, `${source} has no "keys" array`);
+  return value;
+}
+
+/**
+ * The keys to start with: the cache (newest, from the hub) if present, else the configured
+ * file. Fails with GW_ERR_NO_HUB_KEY when neither exists.
+ */
+export async function loadHubKeys(dataDir: string, publicKeyFile: string | undefined): Promise<JSONWebKeySet> {
+  const cache = join(dataDir, CACHE_FILE);
+  if (existsSync(cache)) return parseHubKeys(await readFile(cache, 'utf8'), cache);
+  if (publicKeyFile) return parseHubKeys(await readFile(publicKeyFile, 'utf8'), publicKeyFile);
+  throw new GatewayError(
+    GatewayErrorCode.NoHubKey,
+    'no hub public key: set hub.publicKeyFile or link the gateway to the hub once (hub.url)',
+  );
+}
+
+/** Writes the cache atomically (write + rename), so a crash never leaves half a file. */
+export async function saveHubKeys(dataDir: string, jwks: JSONWebKeySet): Promise<void> {
+  const target = join(dataDir, CACHE_FILE);
+  const tmp = `${target}.${process.pid}.tmp`;
+  await writeFile(tmp, JSON.stringify(jwks, null, 2), { mode: 0o600 });
+  await rename(tmp, target);
+}
