@@ -128,6 +128,21 @@ export const SiteConfig = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    /**
+     * Hold from the browser. AMI cannot hold a channel, so callgate uses ARI's channel hold on
+     * the Asterisk host (docs/asterisk.md); without it operators use their phone's hold key.
+     */
+    hold: Type.Object(
+      {
+        method: Type.Union([Type.Literal('ari'), Type.Literal('none')], { default: 'none' }),
+        /** ARI base URL on the Asterisk host (http.conf), e.g. http://127.0.0.1:8088. */
+        ariUrl: Type.String({ default: 'http://127.0.0.1:8088', pattern: '^https?://' }),
+        ariUsername: Type.Optional(Type.String({ minLength: 1, maxLength: 80 })),
+        /** File holding the ARI user's password (ari.conf). */
+        ariPasswordFile: Type.Optional(Type.String({ minLength: 1 })),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     wrapUp: Type.Object(
       {
         /** Seconds of wrap-up after each call; 0 disables wrap-up. */
@@ -199,6 +214,11 @@ export function parseSiteConfig(input: unknown): Result<SiteConfig> {
         problems.push({ path: `operators[${i}].queues[${j}]`, reason: `queue "${q}" is not in queues` });
     }),
   );
+  if (config.hold.method === 'ari') {
+    if (!config.hold.ariUsername) problems.push({ path: 'hold.ariUsername', reason: 'is required with method ari' });
+    if (!config.hold.ariPasswordFile)
+      problems.push({ path: 'hold.ariPasswordFile', reason: 'is required with method ari' });
+  }
   if (problems.length > 0) return { ok: false, error: new ContractError('site configuration', problems) };
   return { ok: true, value: config };
 }
