@@ -13,6 +13,8 @@ export const AmiErrorCode = {
   Injection: 'AMI_ERR_INJECTION',
   /** A header key is empty or holds characters AMI keys cannot have (`:` or space). */
   BadKey: 'AMI_ERR_BAD_KEY',
+  /** A value cannot be sent unchanged: a non-finite number, a lone surrogate, not text. */
+  BadValue: 'AMI_ERR_BAD_VALUE',
   /** No response to an action within its timeout. */
   Timeout: 'AMI_ERR_TIMEOUT',
   /** The connection dropped while the action was in flight. */

@@ -117,7 +117,8 @@ export class AmiParser {
       if (this.#state === State.Greeting) {
         const eol = view.indexOf(LF, Math.max(start, searchFrom));
         if (eol < 0) {
-          if (view.length - start > this.#maxMessageBytes) this.#tooLarge(view.length - start);
+          // One byte of slack: a CR may be waiting for its LF.
+          if (view.length - start > this.#maxMessageBytes + 1) this.#tooLarge(view.length - start);
           else {
             this.#searchedTo = view.length - start;
             return start;
@@ -126,6 +127,11 @@ export class AmiParser {
           continue;
         }
         const lineEnd = eol > start && view[eol - 1] === CR ? eol - 1 : eol;
+        if (lineEnd - start > this.#maxMessageBytes) {
+          this.#tooLarge(lineEnd - start);
+          searchFrom = start;
+          continue;
+        }
         const line = view.toString('utf8', start, lineEnd);
         this.#state = State.Messages;
         searchFrom = start;
@@ -138,7 +144,8 @@ export class AmiParser {
 
       const end = view.indexOf(TERMINATOR, Math.max(start, searchFrom));
       if (end < 0) {
-        if (view.length - start > this.#maxMessageBytes) {
+        // Up to 3 bytes may be the start of a terminator that has not fully arrived.
+        if (view.length - start > this.#maxMessageBytes + 3) {
           this.#tooLarge(view.length - start);
           searchFrom = Math.max(start, view.length - 3);
           continue;

@@ -22,9 +22,14 @@ export interface AmiAction {
   variables?: Record<string, AmiValue>;
 }
 
-// Any C0 control character or DEL. TAB is included: Asterisk would pass it through, but no
-// legitimate value needs it and some phones and CDR backends mangle it.
-const CONTROL = /[\u0000-\u001f\u007f]/;
+// Any C0 control character, DEL, or C1 control character. CR and LF end an AMI line
+// (Asterisk's manager.c reads up to LF and drops a CR before it); NUL ends a C string inside
+// Asterisk, cutting the value short. TAB is included: Asterisk would pass it through, but no
+// legitimate value needs it and some phones and CDR backends mangle it. C1 (U+0080–U+009F)
+// has no business in a header either, and some terminals and log viewers act on it.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+// In a `u` regex a valid surrogate pair is one code point, so this matches only lone halves.
+const LONE_SURROGATE = /\p{Cs}/u;
 // AMI keys are tokens; a colon or space would shift the value, so refuse them.
 const KEY = /^[A-Za-z0-9_\-()@.,/]+$/;
 // Variable names: dialplan functions like PJSIP_HEADER(add,Call-Info) are allowed; `=` is not.
@@ -53,22 +58,46 @@ function checkKey(action: string, key: string): void {
   }
 }
 
-function text(value: AmiValue): string {
+function text(action: string, key: string, value: AmiValue): string {
   if (typeof value === 'boolean') return value ? 'true' : 'false';
-  return String(value);
+  if (typeof value === 'number') {
+    // `Timeout: NaN` would reach Asterisk as text it reads as 0 (no timeout at all).
+    if (!Number.isFinite(value)) {
+      throw new AmiError(AmiErrorCode.BadValue, `${action} header ${key} is not a finite number`, {
+        action,
+        header: key,
+      });
+    }
+    return String(value);
+  }
+  if (typeof value !== 'string') {
+    throw new AmiError(AmiErrorCode.BadValue, `${action} header ${key} must be a string, number or boolean`, {
+      action,
+      header: key,
+    });
+  }
+  // A lone surrogate would be replaced by U+FFFD on the wire: a silently changed value.
+  if (LONE_SURROGATE.test(value)) {
+    throw new AmiError(AmiErrorCode.BadValue, `${action} header ${key} is not well-formed Unicode`, {
+      action,
+      header: key,
+    });
+  }
+  return value;
 }
 
 /** Checks every key and value and returns the action's exact wire text. */
 export function serializeAction(action: AmiAction): string {
-  const name = action.action;
+  const name = text('action', 'Action', action.action);
   checkValue('action', 'Action', name);
   if (!KEY.test(name)) {
     throw new AmiError(AmiErrorCode.BadKey, `invalid action name ${JSON.stringify(name)}`, { header: 'Action' });
   }
   let out = `Action: ${name}\r\n`;
   if (action.actionId !== undefined) {
-    checkValue(name, 'ActionID', action.actionId);
-    out += `ActionID: ${action.actionId}\r\n`;
+    const id = text(name, 'ActionID', action.actionId);
+    checkValue(name, 'ActionID', id);
+    out += `ActionID: ${id}\r\n`;
   }
   if (action.headers) {
     for (const key of Object.keys(action.headers)) {
@@ -83,7 +112,7 @@ export function serializeAction(action: AmiAction): string {
       }
       const values = Array.isArray(value) ? (value as readonly AmiValue[]) : [value as AmiValue];
       for (const v of values) {
-        const s = text(v);
+        const s = text(name, key, v);
         checkValue(name, key, s);
         out += `${key}: ${s}\r\n`;
       }
@@ -103,7 +132,7 @@ export function serializeAction(action: AmiAction): string {
           header: 'Variable',
         });
       }
-      const s = text(action.variables[varName] as AmiValue);
+      const s = text(name, `Variable ${varName}`, action.variables[varName] as AmiValue);
       checkValue(name, `Variable ${varName}`, s);
       out += `Variable: ${varName}=${s}\r\n`;
     }

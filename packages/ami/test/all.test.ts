@@ -1,2 +1,3 @@
 // The ami package's single test entry (one process per package; see scripts/test.mjs).
 import './parser.test.js';
+import './recordings.test.js';
