@@ -1,0 +1,5 @@
+// The gateway package's single test entry (one process per package; see scripts/test.mjs).
+import './auth/token-verifier.test.js';
+import './operators/command-store.test.js';
+import './operators/dial-number.test.js';
+import './operators/event-stream.test.js';
