@@ -57,7 +57,9 @@ export const actions = {
       ChannelId: p.channelId,
       OtherChannelId: p.otherChannelId,
       Account: p.account,
-      Async: p.async ?? true,
+      // Async by default: a sync Originate blocks the AMI session until the phone answers.
+      // A sync one is sent as Asterisk's default (no header), as in recording 09 (c).
+      Async: p.async === false ? undefined : true,
     },
     ...(p.variables ? { variables: p.variables } : {}),
   }),
@@ -98,7 +100,7 @@ export const actions = {
   cancelAtxfer: (channel: string): AmiAction => ({ action: 'CancelAtxfer', headers: { Channel: channel } }),
   playDtmf: (channel: string, digit: string, durationMs?: number): AmiAction => ({
     action: 'PlayDTMF',
-    headers: { Channel: channel, Digit: digit, Duration: durationMs, Receive: undefined },
+    headers: { Channel: channel, Digit: digit, Duration: durationMs },
   }),
   queueAdd: (p: {
     queue: string;

@@ -26,9 +26,11 @@ export {
 } from './events.js';
 export {
   decodeTrace,
+  TraceDecoder,
   parseTrace,
   parseTraceLine,
   traceItemToJson,
+  type TraceDecodeOptions,
   type TraceDirection,
   type TraceItem,
   type TraceLine,

@@ -61,41 +61,85 @@ export function parseTrace(text: string): TraceLine[] {
   return out;
 }
 
+export interface TraceDecodeOptions {
+  maxMessageBytes?: number;
+  /** Re-chunks each line's bytes (tests prove the result does not depend on it). */
+  split?: (bytes: Buffer) => Buffer[];
+}
+
 /**
- * Decodes trace lines into messages, in trace order. `split` lets tests re-chunk each line's
- * bytes (the result must not depend on it).
+ * Decodes trace lines into messages as they come, so a trace of any length streams through in
+ * bounded memory: one parser per (conn, dir) stream, each message stamped with the `t` of the
+ * line that completed it.
  */
-export function decodeTrace(
-  lines: Iterable<TraceLine>,
-  options: { maxMessageBytes?: number; split?: (bytes: Buffer) => Buffer[] } = {},
-): TraceItem[] {
-  const items: TraceItem[] = [];
-  const parsers = new Map<string, { parser: AmiParser; current: { t: number } }>();
-  for (const line of lines) {
+export class TraceDecoder {
+  readonly #onItem: (item: TraceItem) => void;
+  readonly #options: TraceDecodeOptions;
+  readonly #streams = new Map<
+    string,
+    { parser: AmiParser; current: { t: number }; conn: number; dir: TraceDirection }
+  >();
+
+  constructor(onItem: (item: TraceItem) => void, options: TraceDecodeOptions = {}) {
+    this.#onItem = onItem;
+    this.#options = options;
+  }
+
+  push(line: TraceLine): void {
     const key = `${line.conn}:${line.dir}`;
-    let entry = parsers.get(key);
+    let entry = this.#streams.get(key);
     if (!entry) {
       const current = { t: line.t };
       const { conn, dir } = line;
+      const onItem = this.#onItem;
       const parser = new AmiParser(
         {
-          greeting: (greeting) => items.push({ t: current.t, dir, conn, greeting }),
-          message: (message) => items.push({ t: current.t, dir, conn, message }),
-          error: (error) => items.push({ t: current.t, dir, conn, error }),
+          greeting: (greeting) => onItem({ t: current.t, dir, conn, greeting }),
+          message: (message) => onItem({ t: current.t, dir, conn, message }),
+          error: (error) => onItem({ t: current.t, dir, conn, error }),
         },
         {
           expectGreeting: dir === 'in',
-          ...(options.maxMessageBytes ? { maxMessageBytes: options.maxMessageBytes } : {}),
+          ...(this.#options.maxMessageBytes ? { maxMessageBytes: this.#options.maxMessageBytes } : {}),
         },
       );
-      entry = { parser, current };
-      parsers.set(key, entry);
+      entry = { parser, current, conn, dir };
+      this.#streams.set(key, entry);
     }
     entry.current.t = line.t;
     const bytes = Buffer.from(line.raw, 'utf8');
-    if (options.split) for (const part of options.split(bytes)) entry.parser.push(part);
+    if (this.#options.split) for (const part of this.#options.split(bytes)) entry.parser.push(part);
     else entry.parser.push(bytes);
   }
+
+  /**
+   * Reports streams that end inside a message (a tap stopped mid-read, a cut file) as
+   * `AMI_ERR_BAD_TRACE` items, so a reader sees that bytes were left undecoded.
+   */
+  end(): void {
+    for (const { parser, current, conn, dir } of this.#streams.values()) {
+      const left = parser.bufferedBytes;
+      if (left === 0) continue;
+      this.#onItem({
+        t: current.t,
+        dir,
+        conn,
+        error: new AmiError(AmiErrorCode.BadTrace, `conn ${conn} ${dir}: trace ends inside a message`, {
+          conn,
+          dir,
+          bytes: left,
+        }),
+      });
+    }
+  }
+}
+
+/** Decodes a whole trace into items, in trace order (see `TraceDecoder`). */
+export function decodeTrace(lines: Iterable<TraceLine>, options: TraceDecodeOptions = {}): TraceItem[] {
+  const items: TraceItem[] = [];
+  const decoder = new TraceDecoder((item) => items.push(item), options);
+  for (const line of lines) decoder.push(line);
+  decoder.end();
   return items;
 }
 
