@@ -201,24 +201,28 @@ export class CommandExecutor {
         break;
     }
     // Everything else acts on one of the operator's own calls.
-    const legs = t.legs(operator.id, command.callId);
-    if (!legs) return failed(GatewayErrorCode.UnknownCall, 'no such call of yours is in progress', command.callId);
-    const callId = legs.callId;
-    const requireTalking = (): Outcome | undefined =>
-      legs.state === 'talking' || legs.state === 'on-hold'
+    const call = t.callsOf(operator.id).find((c) => c.callId === command.callId);
+    if (!call) return failed(GatewayErrorCode.UnknownCall, 'no such call of yours is in progress', command.callId);
+    const { callId } = call;
+    const own = call.channel;
+    if (own === null)
+      return failed(GatewayErrorCode.InvalidState, 'your phone is not connected to the call yet', callId);
+    const connected = (): Outcome | undefined =>
+      call.state === 'talking' || call.state === 'on-hold'
         ? undefined
-        : failed(GatewayErrorCode.InvalidState, `the call is ${legs.state}`, callId);
+        : failed(GatewayErrorCode.InvalidState, `the call is ${call.state}`, callId);
     switch (command.name) {
       case 'hangup':
         accept(callId);
-        await this.#ami(actions.hangup(legs.operatorChannel, 16));
+        t.hangupRequested(callId, operator.id);
+        await this.#ami(actions.hangup(own, 16));
         return done(callId);
       case 'hold':
       case 'unhold': {
-        const bad = requireTalking();
+        const bad = connected();
         if (bad) return bad;
-        if ((command.name === 'hold') === (legs.state === 'on-hold')) {
-          return failed(GatewayErrorCode.InvalidState, `the call is already ${legs.state}`, callId);
+        if ((command.name === 'hold') === (call.state === 'on-hold')) {
+          return failed(GatewayErrorCode.InvalidState, `the call is already ${call.state}`, callId);
         }
         if (!this.#d.hold.available) {
           return failed(
@@ -227,14 +231,16 @@ export class CommandExecutor {
             callId,
           );
         }
+        const uniqueid = t.channelUniqueid(own);
+        if (uniqueid === undefined) return failed(GatewayErrorCode.UnknownCall, 'the call is gone', callId);
         accept(callId);
-        if (command.name === 'hold') await this.#d.hold.hold(legs.operatorUniqueid);
-        else await this.#d.hold.unhold(legs.operatorUniqueid);
+        if (command.name === 'hold') await this.#d.hold.hold(uniqueid);
+        else await this.#d.hold.unhold(uniqueid);
         return done(callId);
       }
       case 'transfer':
       case 'attended-transfer-start': {
-        const bad = requireTalking();
+        const bad = connected();
         if (bad) return bad;
         const target = this.#transferTarget(operator, command.to);
         if (!target.ok) return { ...target.outcome, callId };
@@ -242,26 +248,31 @@ export class CommandExecutor {
         const { context, exten } = target;
         await this.#ami(
           command.name === 'transfer'
-            ? actions.blindTransfer(legs.operatorChannel, context, exten)
-            : actions.atxfer(legs.operatorChannel, context, exten),
+            ? actions.blindTransfer(own, context, exten)
+            : actions.atxfer(own, context, exten),
         );
         return done(callId);
       }
       case 'attended-transfer-complete':
+        if (call.state !== 'consulting')
+          return failed(GatewayErrorCode.InvalidState, 'no transfer in progress', callId);
         accept(callId);
         // Asterisk completes an attended transfer when the transferer hangs up (recording 12).
-        await this.#ami(actions.hangup(legs.operatorChannel, 16));
+        await this.#ami(actions.hangup(own, 16));
         return done(callId);
       case 'attended-transfer-cancel':
+        if (call.state !== 'consulting')
+          return failed(GatewayErrorCode.InvalidState, 'no transfer in progress', callId);
         accept(callId);
-        await this.#ami(actions.cancelAtxfer(legs.operatorChannel));
+        await this.#ami(actions.cancelAtxfer(own));
         return done(callId);
       case 'dtmf': {
-        if (!legs.peerChannel || legs.state !== 'talking') {
+        const peer = call.peerChannel;
+        if (peer === null || call.state !== 'talking') {
           return failed(GatewayErrorCode.InvalidState, 'DTMF needs a connected call', callId);
         }
         accept(callId);
-        for (const digit of command.digits) await this.#ami(actions.playDtmf(legs.peerChannel, digit, 250));
+        for (const digit of command.digits) await this.#ami(actions.playDtmf(peer, digit, 250));
         return done(callId);
       }
     }
@@ -324,20 +335,33 @@ export class CommandExecutor {
     const variables: Record<string, string> = { __CALLGATE_CALL_ID: callId, ...autoAnswerVariables(config) };
     if (crmRef !== null) variables.__CALLGATE_CRM_REF = crmRef;
     const ringMs = config.dialing.operatorRingSeconds * 1000;
-    const result = await telephony.send(
-      actions.originate({
-        channel: operator.endpoint,
-        context: route.context,
-        exten: route.exten,
-        priority: 1,
-        // What the operator's phone shows while it auto-answers; also the CDR Source (recording 06).
-        callerId: `"${customer}" <${route.exten}>`,
-        timeoutMs: ringMs,
-        async: true,
-        variables,
-      }),
-      { actionId, followUpEvent: 'OriginateResponse', timeoutMs: ringMs + 15_000 },
-    );
+    let result;
+    try {
+      result = await telephony.send(
+        actions.originate({
+          channel: operator.endpoint,
+          context: route.context,
+          exten: route.exten,
+          priority: 1,
+          // What the operator's phone shows while it auto-answers; also the CDR Source (recording 06).
+          callerId: `"${customer}" <${route.exten}>`,
+          timeoutMs: ringMs,
+          async: true,
+          variables,
+        }),
+        { actionId, followUpEvent: 'OriginateResponse', timeoutMs: ringMs + 15_000 },
+      );
+    } catch (error) {
+      // Refused outright (recording 09 c/d) or never sent: no call exists. After a timeout or a
+      // drop the call may exist, so the engine is not told it failed.
+      if (
+        error instanceof AmiError &&
+        (error.code === AmiErrorCode.ActionFailed || error.code === AmiErrorCode.NotConnected)
+      ) {
+        telephony.originateFailed(actionId, error.message);
+      }
+      throw error;
+    }
     const response = result.followUp;
     if (response && response.get('Response') !== 'Success') {
       return { ...originateFailure(response.int('Reason') ?? 0), callId };

@@ -129,8 +129,7 @@ export class OperatorHub {
     const state = this.#state(operatorId);
     const t = this.#d.telephony;
     const calls = t.callsOf(operatorId).map((live) => {
-      const previous = state.calls.get(live.callId);
-      const view = liveCallView(this.#d.config, operatorId, live, previous?.heldSince ?? null);
+      const view = liveCallView(this.#d.config, operatorId, live);
       state.calls.set(live.callId, view);
       return view;
     });
@@ -175,12 +174,8 @@ export class OperatorHub {
         );
       case 'call.answered':
         return this.#callEvent(event.operatorId, event.callId, 'call.answered');
-      case 'call.held': {
-        const state = this.#operators.get(event.operatorId);
-        const prev = state?.calls.get(event.callId);
-        if (state && prev) state.calls.set(event.callId, { ...prev, heldSince: event.at });
-        return this.#callEvent(event.operatorId, event.callId, 'call.held', event.at);
-      }
+      case 'call.held':
+        return this.#callEvent(event.operatorId, event.callId, 'call.held');
       case 'call.resumed':
         return this.#callEvent(event.operatorId, event.callId, 'call.resumed');
       case 'call.transferred':
@@ -210,23 +205,16 @@ export class OperatorHub {
     }
   }
 
-  #callEvent(
-    operatorId: string,
-    callId: string,
-    kind: Extract<OperatorEvent, { call: OperatorCall }>['kind'],
-    heldSince?: string,
-  ): void {
-    const view = this.#liveView(operatorId, callId, heldSince);
+  #callEvent(operatorId: string, callId: string, kind: Extract<OperatorEvent, { call: OperatorCall }>['kind']): void {
+    const view = this.#liveView(operatorId, callId);
     if (view) this.#emit(operatorId, { kind, call: view });
   }
 
-  #liveView(operatorId: string, callId: string, heldSince?: string): OperatorCall | undefined {
+  #liveView(operatorId: string, callId: string): OperatorCall | undefined {
     const state = this.#operators.get(operatorId);
-    if (!state) return undefined;
     const live = this.#d.telephony.callsOf(operatorId).find((c) => c.callId === callId);
-    const previous = state.calls.get(callId);
-    if (!live) return undefined;
-    const view = liveCallView(this.#d.config, operatorId, live, heldSince ?? previous?.heldSince ?? null);
+    if (!state || !live) return undefined;
+    const view = liveCallView(this.#d.config, operatorId, live);
     state.calls.set(callId, view);
     return view;
   }

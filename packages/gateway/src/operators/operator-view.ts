@@ -1,21 +1,11 @@
 /**
  * What one operator may see of the site's live state: their own calls and status, mapped from
- * the engine's domain model (LiveCall, OperatorStatus, CallRecord) into the operator protocol's
+ * the engine's views (OperatorCallView, OperatorStatus, CallRecord) into the operator protocol's
  * narrow shapes. Pure. This is the one place where queue names turn into line labels and other
  * operators turn into "a colleague" — so it is the place to audit for leaks.
  */
-import type {
-  CallRecord,
-  LiveCall,
-  OperatorCall,
-  OperatorStatus,
-  OperatorWorkStatus,
-  SiteConfig,
-} from '@callgate/contracts';
-
-export interface ViewContext {
-  config: SiteConfig;
-}
+import type { CallRecord, OperatorCall, OperatorStatus, OperatorWorkStatus, SiteConfig } from '@callgate/contracts';
+import type { OperatorCallView } from '../engine/index.js';
 
 /** The operator-facing label for what the customer called: the line's label, else the queue's. */
 export function lineLabel(config: SiteConfig, line: string | null, queue: string | null): string | null {
@@ -28,58 +18,25 @@ export function lineLabel(config: SiteConfig, line: string | null, queue: string
   return null;
 }
 
-function otherParty(
-  config: SiteConfig,
-  operatorId: string,
-  direction: LiveCall['direction'],
-  customerNumber: string | null,
-  operatorIds: readonly string[],
-): { number: string | null; name: string | null } {
-  if (direction !== 'internal') return { number: customerNumber, name: null };
-  const otherId = operatorIds.find((id) => id !== operatorId);
-  const other = config.operators.find(
-    (op) => op.id === otherId || (otherId === undefined && op.extension === customerNumber),
-  );
-  if (other && other.id !== operatorId) return { number: other.extension, name: other.name };
-  return { number: customerNumber, name: null };
-}
-
-export function liveCallView(
-  config: SiteConfig,
-  operatorId: string,
-  call: LiveCall,
-  heldSince: string | null,
-): OperatorCall {
-  const party = otherParty(config, operatorId, call.direction, call.customerNumber, call.operatorIds);
-  let state: OperatorCall['state'];
-  switch (call.state) {
-    case 'dialing':
-      state = 'dialing';
-      break;
-    case 'ringing':
-      // A click-to-call rings the operator's own phone first.
-      state = call.direction === 'outbound' && call.answeredAt === null ? 'connecting' : 'ringing';
-      break;
-    case 'queued':
-      state = 'ringing';
-      break;
-    case 'talking':
-      state = 'talking';
-      break;
-    case 'on-hold':
-      state = 'on-hold';
-      break;
+/** The protocol view of one of the operator's calls in progress. */
+export function liveCallView(config: SiteConfig, operatorId: string, call: OperatorCallView): OperatorCall {
+  let number = call.customerNumber;
+  let name: string | null = null;
+  if (call.direction === 'internal') {
+    const other = config.operators.find((op) => op.id === call.otherOperatorId && op.id !== operatorId);
+    number = other?.extension ?? null;
+    name = other?.name ?? null;
   }
   return {
     callId: call.callId,
     direction: call.direction,
-    number: party.number,
-    name: party.name,
+    number,
+    name,
     lineLabel: lineLabel(config, call.line, call.queue),
-    state,
+    state: call.state,
     startedAt: call.startedAt,
     answeredAt: call.answeredAt,
-    heldSince: state === 'on-hold' ? heldSince : null,
+    heldSince: call.state === 'on-hold' ? call.heldSince : null,
     crmRef: call.crmRef,
     endedAt: null,
     outcome: null,
@@ -106,8 +63,12 @@ export function endedCallView(
   record: CallRecord,
   previous: OperatorCall | undefined,
 ): OperatorCall {
-  const operatorIds = [...record.segments.map((s) => s.operatorId), ...record.offers.map((o) => o.operatorId)];
-  const party = otherParty(config, operatorId, record.direction, record.customerNumber, operatorIds);
+  let party: { number: string | null; name: string | null } = { number: record.customerNumber, name: null };
+  if (record.direction === 'internal') {
+    const ids = [...record.segments.map((s) => s.operatorId), ...record.offers.map((o) => o.operatorId)];
+    const other = config.operators.find((op) => op.id !== operatorId && ids.includes(op.id));
+    party = { number: other?.extension ?? null, name: other?.name ?? null };
+  }
   return {
     callId: record.callId,
     direction: record.direction,
