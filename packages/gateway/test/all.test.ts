@@ -3,3 +3,4 @@ import './auth/token-verifier.test.js';
 import './operators/command-store.test.js';
 import './operators/dial-number.test.js';
 import './operators/event-stream.test.js';
+import './operators/operator-hub.test.js';

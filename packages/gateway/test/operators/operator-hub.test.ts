@@ -1,0 +1,215 @@
+/**
+ * Unit tests of the operator hub's routing and views, with a small fake of the telephony port
+ * (the real engine and AMI are exercised in the end-to-end tests against pbx-sim).
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { AmiAction, AmiResult } from '@callgate/ami';
+import type { CallRecord, DomainEvent, OperatorStatus, ServerMessage } from '@callgate/contracts';
+import { OperatorHub } from '../../src/operators/operator-hub.js';
+import type { OperatorCallView, TelephonyPort } from '../../src/operators/telephony-port.js';
+import { testSiteConfig } from '../support/site-config.js';
+
+class FakeTelephony implements TelephonyPort {
+  connected = true;
+  calls = new Map<string, OperatorCallView[]>();
+  statuses = new Map<string, OperatorStatus>();
+  callsOf(operatorId: string): OperatorCallView[] {
+    return this.calls.get(operatorId) ?? [];
+  }
+  status(operatorId: string): OperatorStatus | undefined {
+    return this.statuses.get(operatorId);
+  }
+  channelUniqueid(): string | undefined {
+    return undefined;
+  }
+  send(_action: AmiAction): Promise<AmiResult> {
+    return Promise.reject(new Error('not used'));
+  }
+  nextActionId(): string {
+    return 'a-1';
+  }
+  originateRequested(): void {}
+  originateFailed(): void {}
+  hangupRequested(): void {}
+  onDomainEvent(): () => void {
+    return () => {};
+  }
+  onConnectionChange(): () => void {
+    return () => {};
+  }
+}
+
+const at = '2026-11-27T10:00:00.000Z';
+
+function ringingView(): OperatorCallView {
+  return {
+    callId: 'call-1',
+    direction: 'inbound',
+    customerNumber: '+79161234567',
+    otherOperatorId: null,
+    line: '74950000000',
+    queue: 'support',
+    crmRef: null,
+    state: 'ringing',
+    startedAt: at,
+    answeredAt: null,
+    heldSince: null,
+    channel: 'PJSIP/1001-00000002',
+    peerChannel: 'PJSIP/pstn-00000000',
+    customerChannel: 'PJSIP/pstn-00000000',
+    bridgeId: null,
+    onHold: false,
+  };
+}
+
+function setup() {
+  const config = testSiteConfig();
+  const telephony = new FakeTelephony();
+  const hub = new OperatorHub({
+    config,
+    telephony,
+    wrapUpEndsAt: () => null,
+    now: () => new Date(at),
+    streamId: 'stream-1',
+    heartbeatSeconds: 15,
+  });
+  const received = new Map<string, ServerMessage[]>();
+  const connect = (operatorId: string) => {
+    const inbox: ServerMessage[] = [];
+    received.set(operatorId, inbox);
+    inbox.push(...hub.attach(operatorId, { send: (m) => inbox.push(...m) }, undefined, at));
+    return inbox;
+  };
+  return { config, telephony, hub, connect };
+}
+
+describe('operator hub routing', () => {
+  it('offers a ringing call only to the operator whose phone rings, with the line label and no queue name', () => {
+    const { telephony, hub, connect } = setup();
+    const anna = connect('op-1001');
+    const boris = connect('op-1002');
+    telephony.calls.set('op-1001', [ringingView()]);
+    const offered: DomainEvent = {
+      type: 'call.offered',
+      site: 'moscow',
+      at,
+      callId: 'call-1',
+      direction: 'inbound',
+      customerNumber: '+79161234567',
+      line: '74950000000',
+      queue: 'support',
+      crmRef: null,
+      operatorId: 'op-1001',
+    };
+    hub.onDomainEvent({
+      type: 'call.queued',
+      site: 'moscow',
+      at,
+      callId: 'call-1',
+      direction: 'inbound',
+      customerNumber: '+79161234567',
+      line: '74950000000',
+      queue: 'support',
+      crmRef: null,
+    });
+    hub.onDomainEvent(offered);
+    const annaEvents = anna.filter((m) => m.type === 'event');
+    assert.equal(annaEvents.length, 1);
+    assert.equal(boris.filter((m) => m.type === 'event').length, 0, 'another operator sees nothing');
+    const event = annaEvents[0];
+    assert.ok(event?.type === 'event' && event.event.kind === 'call.offered');
+    assert.equal(event.event.kind === 'call.offered' && event.event.call.lineLabel, 'Customer service');
+    const wire = JSON.stringify(anna);
+    for (const secret of ['support', 'PJSIP/', 'pstn-0000', '1795795616']) assert.ok(!wire.includes(secret), secret);
+  });
+
+  it('a reconnecting tab gets what it missed, a new tab gets a snapshot', () => {
+    const { telephony, hub, connect } = setup();
+    connect('op-1001');
+    telephony.statuses.set('op-1001', {
+      operatorId: 'op-1001',
+      phone: 'idle',
+      work: 'ready',
+      pauseReason: null,
+      since: at,
+      callId: null,
+    });
+    hub.refreshStatus('op-1001');
+    hub.refreshStatus('op-1001');
+    const resumed: ServerMessage[] = [];
+    resumed.push(
+      ...hub.attach('op-1001', { send: (m) => resumed.push(...m) }, { streamId: 'stream-1', lastSeq: 1 }, at),
+    );
+    assert.equal(resumed[0]?.type === 'welcome' && resumed[0].resumed, true);
+    assert.deepEqual(
+      resumed.filter((m) => m.type === 'event').map((m) => (m.type === 'event' ? m.seq : 0)),
+      [2],
+    );
+    const fresh: ServerMessage[] = [];
+    fresh.push(
+      ...hub.attach('op-1001', { send: (m) => fresh.push(...m) }, { streamId: 'old-gateway-run', lastSeq: 1 }, at),
+    );
+    const welcome = fresh[0];
+    assert.ok(welcome?.type === 'welcome' && !welcome.resumed && welcome.snapshot?.status.work === 'ready');
+  });
+
+  it('ends a call in the operator view with the outcome of the record', () => {
+    const { telephony, hub, connect } = setup();
+    const anna = connect('op-1001');
+    telephony.calls.set('op-1001', [{ ...ringingView(), state: 'talking', answeredAt: at }]);
+    hub.onDomainEvent({
+      type: 'call.answered',
+      site: 'moscow',
+      at,
+      callId: 'call-1',
+      direction: 'inbound',
+      customerNumber: '+79161234567',
+      line: '74950000000',
+      queue: 'support',
+      crmRef: null,
+      operatorId: 'op-1001',
+    });
+    telephony.calls.set('op-1001', []);
+    const record: CallRecord = {
+      recordId: 'moscow:call-1',
+      callId: 'call-1',
+      site: 'moscow',
+      direction: 'inbound',
+      customerNumber: '+79161234567',
+      line: '74950000000',
+      queue: 'support',
+      startedAt: at,
+      answeredAt: at,
+      endedAt: at,
+      waitSeconds: 2,
+      ringSeconds: 2,
+      talkSeconds: 5,
+      holdSeconds: 0,
+      durationSeconds: 7.5,
+      outcome: 'answered',
+      hangupBy: 'customer',
+      hangupCause: { code: 16, text: 'Normal Clearing' },
+      segments: [
+        {
+          operatorId: 'op-1001',
+          extension: '1001',
+          answeredAt: at,
+          endedAt: at,
+          talkSeconds: 5,
+          holdSeconds: 0,
+          endedBy: 'hangup',
+        },
+      ],
+      offers: [{ operatorId: 'op-1001', extension: '1001', ringSeconds: 2, result: 'answered' }],
+      crmRef: null,
+      recording: null,
+      incomplete: false,
+    };
+    hub.onDomainEvent({ type: 'call.ended', site: 'moscow', at, callId: 'call-1', record });
+    const last = anna.at(-1);
+    assert.ok(last?.type === 'event' && last.event.kind === 'call.ended');
+    assert.equal(last.event.kind === 'call.ended' && last.event.call.outcome, 'completed');
+    assert.equal(hub.snapshot('op-1001').calls.length, 0);
+  });
+});
