@@ -4,3 +4,4 @@ import './operators/command-store.test.js';
 import './operators/dial-number.test.js';
 import './operators/event-stream.test.js';
 import './operators/operator-hub.test.js';
+import './engine/recordings.test.js';

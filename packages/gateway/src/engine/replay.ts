@@ -3,11 +3,13 @@
  *
  * The trace holds both directions. Asterisk's side (`in`) feeds the engine; the client's side
  * (`out`) is read only for what the gateway itself would have told the engine:
- * - an `Originate` with an `Exten` is a click-to-call request (`originate-requested`), its call
+ * - an `Originate` with a `Channel` and an `Exten` is a click-to-call request (`originate-requested`), its call
  *   id taken from `CALLGATE_CALL_ID` (or the `CRM_CALL_ID` the recordings use), else made from
  *   the ActionID; a `Response: Error` to it is `originate-failed` (09 (c), (d));
- * - a new connection (`conn` changes) means the previous one was lost (`ami-disconnected` at
- *   the last message seen on it, 16);
+ * - the engine follows one AMI client, like the gateway: the first connection, then the next
+ *   one opened after it ended (a reconnect: `ami-disconnected` at the last message seen on
+ *   the old one, 16). Connections open at the same time as it (the failed login of 01, the
+ *   `crm-limited` session of 14) are another client's and are skipped;
  * - the items of a `CoreShowChannels` or `QueueStatus` the client asked for are a resync.
  * Times are the trace's `t` (milliseconds since the scenario began) plus `baseEpochMs`.
  */
@@ -43,26 +45,27 @@ export function* traceInputs(
   options: Pick<ReplayOptions, 'split'> = {},
 ): Generator<{ at: number; input: EngineInput }> {
   const config = engineConfig(site);
+  const all = [...lines];
+  const followed = followedConnections(all);
   const originates = new Set<string>();
   const lists = new Map<string, { action: string; items: AmiMessage[] }>();
   let currentConn: number | undefined;
   let lastInT = 0;
-  for (const item of decodeTrace(lines, options.split ? { split: options.split } : {})) {
-    if ('error' in item) continue;
-    if (item.dir === 'in' && currentConn !== undefined && item.conn !== currentConn) {
+  for (const item of decodeTrace(all, options.split ? { split: options.split } : {})) {
+    if ('error' in item || !followed.has(item.conn)) continue;
+    if (currentConn !== undefined && item.conn !== currentConn) {
       yield { at: lastInT, input: { type: 'ami-disconnected' } };
     }
-    if (item.dir === 'in') {
-      currentConn = item.conn;
-      lastInT = item.t;
-    }
+    currentConn = item.conn;
+    if (item.dir === 'in') lastInT = item.t;
     if ('greeting' in item) continue;
     const msg = item.message;
     if (item.dir === 'out') {
       const action = (msg.get('Action') ?? '').toLowerCase();
       const actionId = msg.actionId;
       if (actionId === undefined) continue;
-      if (action === 'originate' && msg.get('Exten') !== undefined) {
+      // The gateway's click-to-call shape: the operator's phone as Channel, the customer as Exten.
+      if (action === 'originate' && msg.get('Channel') !== undefined && msg.get('Exten') !== undefined) {
         originates.add(actionId);
         yield { at: item.t, input: originateInput(msg, actionId, config) };
       } else if (LIST_ACTIONS.has(action)) {
@@ -98,6 +101,24 @@ export function* traceInputs(
     }
     yield { at: item.t, input: { type: 'ami-event', message: msg } };
   }
+}
+
+/** The connections one client used in turn: the first, then each one opened after the last ended. */
+function followedConnections(lines: readonly TraceLine[]): Set<number> {
+  const span = new Map<number, { first: number; last: number }>();
+  for (const line of lines) {
+    const s = span.get(line.conn);
+    if (s) s.last = Math.max(s.last, line.t);
+    else span.set(line.conn, { first: line.t, last: line.t });
+  }
+  const followed = new Set<number>();
+  let end = -Infinity;
+  for (const [conn, s] of [...span].sort((a, b) => a[1].first - b[1].first)) {
+    if (s.first < end) continue;
+    followed.add(conn);
+    end = s.last;
+  }
+  return followed;
 }
 
 function originateInput(msg: AmiMessage, actionId: string, config: ReturnType<typeof engineConfig>): EngineInput {
