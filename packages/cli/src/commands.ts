@@ -4,5 +4,6 @@
  */
 import type { Command } from './command.js';
 import { amiCommand } from './commands/ami.js';
+import { replayCommand } from './commands/replay.js';
 
-export const commands: readonly Command[] = [amiCommand];
+export const commands: readonly Command[] = [amiCommand, replayCommand];

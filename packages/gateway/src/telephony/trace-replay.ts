@@ -1,7 +1,8 @@
 /**
  * `callgate replay TRACE --config SITE`: the I/O around `replayTrace` — read the trace and the
  * site configuration, pick the epoch of `t = 0`, and print one JSON line per call record
- * (`{"kind":"record",…}`) and, when asked, per domain event (`{"kind":"event",…}`), in order.
+ * (`{"kind":"record",…}`) and, when asked, per domain event (`{"kind":"event","event":{…}}`),
+ * in order.
  *
  * The epoch of `t = 0` is, in order: the `start` option; the `started_at_unix` of the trace's
  * `.meta.json` next to it (the shared recordings have one); the trace file's modification time
@@ -59,7 +60,8 @@ export async function replayTraceFile(
 export function replayOutputLines(events: readonly DomainEvent[], withEvents: boolean): string[] {
   const out: string[] = [];
   for (const event of events) {
-    if (withEvents) out.push(JSON.stringify({ kind: 'event', ...event }));
+    // Nested, not spread: `call.transferred` has a `kind` of its own (blind | attended).
+    if (withEvents) out.push(JSON.stringify({ kind: 'event', event }));
     if (event.type === 'call.ended') out.push(JSON.stringify({ kind: 'record', ...event.record }));
   }
   return out;

@@ -1,0 +1,2 @@
+// The cli package's single test entry (one process per package; see scripts/test.mjs).
+import './replay.test.js';

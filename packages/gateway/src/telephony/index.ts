@@ -1,0 +1,2 @@
+/** The thin I/O around the call engine: a live AMI link, and replay of recorded traces. */
+export { replayOutputLines, replayTraceFile, type ReplayFileOptions } from './trace-replay.js';
