@@ -7,4 +7,8 @@ export * from './call-record.js';
 export * from './token-claims.js';
 export * from './site-config.js';
 export * from './domain-events.js';
+export * from './hub-config.js';
+export * from './hub-api.js';
+export * from './hub-live.js';
+export * from './hub-webhooks.js';
 export * from './operator-protocol.js';

@@ -1,0 +1,52 @@
+/**
+ * Runs a suite on both engines: a fresh SQLite file and a fresh PostgreSQL schema (dropped
+ * afterwards) per suite. PostgreSQL comes from TEST_DATABASE_URL (default: the CI service).
+ */
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { dropPostgresSchema, openDatabase, type Engine, type HubDatabase } from '../../src/db/open-database.js';
+
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export const ENGINES: readonly Engine[] = ['sqlite', 'postgres'];
+
+export interface TestDatabaseTarget {
+  engine: Engine;
+  url: string;
+  schema?: string;
+  /** Removes the file or drops the schema. */
+  cleanup(): Promise<void>;
+}
+
+/** A place for a new empty database on the engine (nothing is opened yet). */
+export function newTestDatabaseTarget(engine: Engine): TestDatabaseTarget {
+  const unique = `${process.pid}_${randomBytes(4).toString('hex')}`;
+  if (engine === 'postgres') {
+    const schema = `hub_test_${unique}`;
+    return { engine, url: TEST_DATABASE_URL, schema, cleanup: () => dropPostgresSchema(TEST_DATABASE_URL, schema) };
+  }
+  const file = join(tmpdir(), `callgate-hub-test-${unique}.sqlite`);
+  return {
+    engine,
+    url: file,
+    cleanup: () => {
+      for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+      return Promise.resolve();
+    },
+  };
+}
+
+/** A new, migrated database; `close()` also removes it. */
+export async function openTestDatabase(engine: Engine): Promise<HubDatabase> {
+  const target = newTestDatabaseTarget(engine);
+  const opened = await openDatabase({ url: target.url, ...(target.schema ? { schema: target.schema } : {}) });
+  return {
+    ...opened,
+    close: async () => {
+      await opened.close();
+      await target.cleanup();
+    },
+  };
+}
