@@ -1,4 +1,8 @@
 // The hub package's single test entry (one process per package; see scripts/test.mjs).
+import './units.test.js';
 // Suites that touch the database run on SQLite and on PostgreSQL (TEST_DATABASE_URL).
 import './db.test.js';
 import './auth.test.js';
+import './records.test.js';
+import './contacts.test.js';
+import './calls.test.js';
