@@ -1,0 +1,5 @@
+// The pbx-sim package's single test entry (one process per package; see scripts/test.mjs).
+import './model/queue-call.test.js';
+import './ami/ami-server.test.js';
+import './control/click-to-call.test.js';
+import './control/restart.test.js';
