@@ -5,3 +5,6 @@ import './operators/dial-number.test.js';
 import './operators/event-stream.test.js';
 import './operators/operator-hub.test.js';
 import './engine/recordings.test.js';
+import './engine/scenarios.test.js';
+import './engine/operator-status.test.js';
+import './engine/properties.test.js';

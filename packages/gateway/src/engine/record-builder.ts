@@ -27,13 +27,11 @@ export function causeForOriginateReason(reason: number): HangupCause {
 
 export function buildRecord(call: Call, siteId: string, endedAt: number): CallRecord {
   const customer = call.customerLeg === undefined ? undefined : call.channels.get(call.customerLeg);
-  let talkMs = 0;
   let holdMs = 0;
-  for (const s of call.segments) {
-    const end = s.endedAt ?? endedAt;
-    holdMs += s.holdMs;
-    talkMs += Math.max(0, end - s.answeredAt - s.holdMs);
-  }
+  for (const s of call.segments) holdMs += s.holdMs;
+  // Connected time is the union of the segments (they overlap in internal calls, where both
+  // operators have one, and in conferences): talk is that minus the time on hold.
+  const talkMs = Math.max(0, connectedMs(call, endedAt) - holdMs);
   const first = call.segments[0];
   const { outcome, hangupBy } = decideOutcome(call, customer);
   return {
@@ -81,6 +79,22 @@ export function buildRecord(call: Call, siteId: string, endedAt: number): CallRe
   };
 }
 
+function connectedMs(call: Call, endedAt: number): number {
+  const spans = call.segments.map((s) => [s.answeredAt, s.endedAt ?? endedAt] as const).sort((a, b) => a[0] - b[0]);
+  let total = 0;
+  let from = -Infinity;
+  let to = -Infinity;
+  for (const [a, b] of spans) {
+    if (a > to) {
+      if (to > from) total += to - from;
+      from = a;
+      to = b;
+    } else if (b > to) to = b;
+  }
+  if (to > from) total += to - from;
+  return total;
+}
+
 /**
  * Ring time: inbound and internal, the answering operator's phone (its offer); outbound, the
  * customer's phone from the dial to the answer or to the end of dialling.
@@ -91,10 +105,12 @@ function ringMs(call: Call, customer: Channel | undefined, endedAt: number): num
     const end = customer.answeredAt ?? customer.dialEndedAt ?? endedAt;
     return Math.max(0, end - customer.dialBeganAt);
   }
-  const first = call.segments[0];
-  if (!first) return 0;
-  const offer = answeredOffer(call.offers, first.operatorId, first.channel);
-  return offer ? Math.max(0, (offer.endedAt ?? first.answeredAt) - offer.startedAt) : 0;
+  // The first operator who answered a ringing phone (an internal call's caller rang no phone).
+  for (const segment of call.segments) {
+    const offer = answeredOffer(call.offers, segment.operatorId, segment.channel);
+    if (offer) return Math.max(0, (offer.endedAt ?? segment.answeredAt) - offer.startedAt);
+  }
+  return 0;
 }
 
 function answeredOffer(offers: readonly Offer[], operatorId: string, channel: string): Offer | undefined {

@@ -58,8 +58,9 @@ export function anchorLeg(call: Call): Channel | undefined {
 export function reconcileSegments(ctx: StepContext, call: Call): void {
   const anchor = anchorLeg(call);
   if (!anchor || anchor.hungUp) return;
-  const reached = connectedOperatorLegs(ctx.state, anchor);
-  if (anchor.kind === 'operator' && reached.size > 0) reached.add(anchor.uniqueid);
+  let reached = connectedOperatorLegs(ctx.state, anchor);
+  // Internal call: the calling operator talks too, and comes first.
+  if (anchor.kind === 'operator' && reached.size > 0) reached = new Set([anchor.uniqueid, ...reached]);
   for (const id of reached) {
     if (call.connected.has(id)) continue;
     const open = ctx.state.segmentsByChannel.get(id);

@@ -1,0 +1,239 @@
+/**
+ * Properties of the engine over the recordings (fast-check): the records do not depend on how
+ * the byte stream was cut into reads, nor on unrelated events interleaved with the call's own
+ * (RTCPSent, VarSet of other variables, CEL, Cdr, device states, unknown events, and the
+ * events of another call).
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { AmiMessage, decodeTrace, type TraceLine } from '@callgate/ami';
+import type { CallRecord } from '@callgate/contracts';
+import { replayTrace } from '../../src/engine/index.js';
+import { CHANSIP, loadSite, loadTrace, PJSIP } from './support.js';
+
+const WITH_CALLS = [
+  [PJSIP, '02-inbound-queue-answered-customer-hangup'],
+  [PJSIP, '04-inbound-queue-abandoned'],
+  [PJSIP, '06-click-to-call-answered'],
+  [PJSIP, '07-click-to-call-busy'],
+  [PJSIP, '09-originate-failure'],
+  [PJSIP, '10-hold-unhold'],
+  [PJSIP, '11-blind-transfer'],
+  [PJSIP, '12-attended-transfer'],
+  [PJSIP, '15-channel-snapshot-mid-call'],
+  [PJSIP, '16-ami-restart'],
+  [CHANSIP, '02-inbound-queue-answered-customer-hangup'],
+  [CHANSIP, '06-click-to-call-answered'],
+  [CHANSIP, '16-ami-restart'],
+] as const;
+
+/** Inbound calls on one connection: their events can be mixed into another recording's stream. */
+const OTHER_CALLS = [
+  '02-inbound-queue-answered-customer-hangup',
+  '04-inbound-queue-abandoned',
+  '10-hold-unhold',
+  '11-blind-transfer',
+  '12-attended-transfer',
+] as const;
+
+const site = { [PJSIP]: loadSite(PJSIP), [CHANSIP]: loadSite(CHANSIP) };
+const traces = new Map<string, TraceLine[]>();
+function trace(version: string, scenario: string): TraceLine[] {
+  const key = `${version}/${scenario}`;
+  let lines = traces.get(key);
+  if (!lines) {
+    lines = loadTrace(version, scenario);
+    traces.set(key, lines);
+  }
+  return lines;
+}
+
+function records(version: keyof typeof site, lines: TraceLine[], split?: (b: Buffer) => Buffer[]): CallRecord[] {
+  return replayTrace(lines, site[version], split ? { baseEpochMs: 0, split } : { baseEpochMs: 0 }).records;
+}
+
+const baselines = new Map<string, CallRecord[]>();
+function baseline(version: keyof typeof site, scenario: string): CallRecord[] {
+  const key = `${version}/${scenario}`;
+  let r = baselines.get(key);
+  if (!r) {
+    r = records(version, trace(version, scenario));
+    baselines.set(key, r);
+  }
+  return r;
+}
+
+/** Consecutive lines of the same connection, direction and time, joined into one read. */
+function mergeSameTime(lines: TraceLine[], joins: boolean[]): TraceLine[] {
+  const out: TraceLine[] = [];
+  lines.forEach((line, i) => {
+    const last = out.at(-1);
+    if (last && joins[i % joins.length] && last.conn === line.conn && last.dir === line.dir && last.t === line.t) {
+      out[out.length - 1] = { ...last, raw: last.raw + line.raw };
+    } else out.push({ ...line });
+  });
+  return out;
+}
+
+function serialize(msg: AmiMessage): string {
+  return `${msg
+    .headers()
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('')}\r\n`;
+}
+
+/** Renames a call's identities so it is another call: Uniqueids, channel names, bridges. */
+function renamed(msg: AmiMessage): AmiMessage {
+  return AmiMessage.fromHeaders(
+    msg.headers().map(([k, v]): [string, string] => {
+      if (/(uniqueid|linkedid)$/i.test(k) && !/bridge/i.test(k))
+        return [k, v === '' || v === '<unknown>' ? v : `b${v}`];
+      if (/bridgeuniqueid$/i.test(k) || k === 'BridgeId') return [k, v === '' ? v : `b-${v}`];
+      if (/channel$/i.test(k))
+        return [
+          k,
+          v.replace(
+            /-([0-9a-f])([0-9a-f]{7})(;[12])?$/,
+            (_m, _a: string, rest: string, half?: string) => `-b${rest}${half ?? ''}`,
+          ),
+        ];
+      return [k, v];
+    }),
+  );
+}
+
+function otherCallMessages(scenario: string): Array<{ t: number; raw: string }> {
+  const out: Array<{ t: number; raw: string }> = [];
+  for (const item of decodeTrace(trace(PJSIP, scenario))) {
+    if (item.dir !== 'in' || !('message' in item) || item.message.kind !== 'event') continue;
+    if (item.message.event === 'FullyBooted' || item.message.event === 'SuccessfulAuth') continue;
+    out.push({ t: item.t, raw: serialize(renamed(item.message)) });
+  }
+  return out;
+}
+
+const noise = fc.oneof(
+  fc
+    .constantFrom('BRIDGEPEER', 'DIALSTATUS', 'RTPAUDIOQOS', 'QUEUEPOSITION', 'CRM_TICKET', 'SIPCALLID')
+    .map(
+      (v) => (ch: { name: string; uniqueid: string }) =>
+        `Event: VarSet\r\nPrivilege: dialplan,all\r\nChannel: ${ch.name}\r\nChannelState: 6\r\nChannelStateDesc: Up\r\nUniqueid: ${ch.uniqueid}\r\nLinkedid: ${ch.uniqueid}\r\nVariable: ${v}\r\nValue: x\r\n\r\n`,
+    ),
+  fc
+    .constantFrom('CHAN_START', 'ANSWER', 'BRIDGE_ENTER', 'HANGUP', 'LINKEDID_END')
+    .map(
+      (e) => (ch: { name: string; uniqueid: string }) =>
+        `Event: CEL\r\nPrivilege: call,all\r\nEventName: ${e}\r\nChannel: ${ch.name}\r\nUniqueID: ${ch.uniqueid}\r\nLinkedID: ${ch.uniqueid}\r\n\r\n`,
+    ),
+  fc.constant(
+    (ch: { name: string; uniqueid: string }) =>
+      `Event: RTCPSent\r\nPrivilege: reporting,all\r\nChannel: ${ch.name}\r\nUniqueid: ${ch.uniqueid}\r\nSSRC: 0x1\r\nPT: 200(SR)\r\n\r\n`,
+  ),
+  fc
+    .constantFrom('PJSIP/pstn', 'Queue:support_avail', 'Queue:support')
+    .map((d) => () => `Event: DeviceStateChange\r\nPrivilege: call,all\r\nDevice: ${d}\r\nState: INUSE\r\n\r\n`),
+  fc.constant(
+    (ch: { name: string; uniqueid: string }) =>
+      `Event: Cdr\r\nPrivilege: cdr,all\r\nChannel: ${ch.name}\r\nUniqueID: ${ch.uniqueid}\r\nDisposition: ANSWERED\r\n\r\n`,
+  ),
+  fc.constant(() => 'Event: SomethingNewInAsterisk23\r\nPrivilege: call,all\r\nFoo: bar\r\n\r\n'),
+);
+
+function channelsOf(lines: TraceLine[]): Array<{ name: string; uniqueid: string }> {
+  const out: Array<{ name: string; uniqueid: string }> = [{ name: 'PJSIP/pstn-0000ffff', uniqueid: '1.999' }];
+  for (const item of decodeTrace(lines)) {
+    if ('message' in item && item.message.event === 'Newchannel') {
+      out.push({ name: item.message.get('Channel') ?? '', uniqueid: item.message.get('Uniqueid') ?? '' });
+    }
+  }
+  return out;
+}
+
+const renameRecord = (r: CallRecord): CallRecord => ({
+  ...r,
+  callId: `b${r.callId}`,
+  recordId: `${r.site}:b${r.callId}`,
+});
+
+describe('engine properties', () => {
+  it('gives the same records however the byte stream is cut into reads', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...WITH_CALLS),
+        fc.array(fc.integer({ min: 1, max: 97 }), { minLength: 1, maxLength: 40 }),
+        fc.array(fc.boolean(), { minLength: 1, maxLength: 20 }),
+        ([version, scenario], sizes, joins) => {
+          const split = (bytes: Buffer): Buffer[] => {
+            const parts: Buffer[] = [];
+            let at = 0;
+            for (let i = 0; at < bytes.length; i++) {
+              const n = sizes[i % sizes.length] as number;
+              parts.push(bytes.subarray(at, at + n));
+              at += n;
+            }
+            return parts;
+          };
+          const lines = mergeSameTime(trace(version, scenario), joins);
+          assert.deepEqual(records(version, lines, split), baseline(version, scenario));
+        },
+      ),
+      { numRuns: 80 },
+    );
+  });
+
+  it("gives the same records with unrelated events and another call's events mixed in", () => {
+    fc.assert(
+      fc.property(
+        // Not 15 and 16: their CoreShowChannels snapshots speak for every channel Asterisk has,
+        // and the mixed-in call (which Asterisk never had) is rightly closed by them.
+        fc.constantFrom(...WITH_CALLS.filter(([v, s]) => v === PJSIP && !s.startsWith('15') && !s.startsWith('16'))),
+        fc.constantFrom(...OTHER_CALLS),
+        fc.array(fc.tuple(fc.nat({ max: 3 }), noise, fc.nat()), { minLength: 0, maxLength: 300 }),
+        ([version, scenario], other, mix) => {
+          const own = trace(version, scenario);
+          const ownChannels = channelsOf(own);
+          const foreign = otherCallMessages(other);
+          const merged: TraceLine[] = [];
+          let i = 0;
+          let j = 0;
+          let lastT = 0;
+          const conn = own.find((l) => l.dir === 'in')?.conn ?? 1;
+          // Each step: 0 = the recording's next line, 1 = the other call's next event, 2-3 = noise.
+          for (const [pick, make, which] of mix) {
+            if (pick === 0 && i < own.length) {
+              const line = own[i++] as TraceLine;
+              lastT = line.t;
+              merged.push(line);
+            } else if (pick === 1 && j < foreign.length) {
+              const m = foreign[j++] as { t: number; raw: string };
+              merged.push({ t: m.t, dir: 'in', raw: m.raw, conn });
+            } else if (i > 0) {
+              // Noise only after the banner (the stream begins with it).
+              const ch = ownChannels[which % ownChannels.length] as { name: string; uniqueid: string };
+              merged.push({ t: lastT, dir: 'in', raw: make(ch), conn });
+            }
+          }
+          while (i < own.length) merged.push(own[i++] as TraceLine);
+          while (j < foreign.length) {
+            const m = foreign[j++] as { t: number; raw: string };
+            merged.push({ t: m.t, dir: 'in', raw: m.raw, conn });
+          }
+          const got = records(version, merged);
+          const mine = new Set(baseline(version, scenario).map((r) => r.callId));
+          assert.deepEqual(
+            got.filter((r) => mine.has(r.callId)),
+            baseline(version, scenario),
+            'the recording’s own records',
+          );
+          assert.deepEqual(
+            got.filter((r) => !mine.has(r.callId)),
+            baseline(PJSIP, other).map(renameRecord),
+            'the other call’s records',
+          );
+        },
+      ),
+      { numRuns: 80 },
+    );
+  });
+});
