@@ -85,11 +85,17 @@ export class HubCore {
     this.audit = new AuditLog(db, this.clock);
     this.hasher = scryptHasher(options.passwordCost ?? DEFAULT_SCRYPT_COST);
     const tokenTtlMs = config.tokens.ttlSeconds * 1000;
-    this.keys = new SigningKeys(db, this.audit, this.clock, {
-      tokenTtlMs,
-      rotationMs: config.tokens.rotationDays * 86_400_000,
-      prepublishMs: config.tokens.prepublishHours * 3_600_000,
-    });
+    this.keys = new SigningKeys(
+      db,
+      this.audit,
+      this.clock,
+      {
+        tokenTtlMs,
+        rotationMs: config.tokens.rotationDays * 86_400_000,
+        prepublishMs: config.tokens.prepublishHours * 3_600_000,
+      },
+      () => this.events.emit('keys-changed', {}),
+    );
     this.tokens = new TokenIssuer(this.keys, this.clock, tokenTtlMs);
     this.sessions = new Sessions(db, this.clock, config.sessions.ttlHours * 3_600_000);
     this.users = new Users(

@@ -10,6 +10,11 @@ export interface HubEventMap {
   'site-credential-rotated': { site: string };
   /** A user's password, role or site changed, or they were disabled: push new credential verifiers. */
   'verifiers-changed': { site: string };
+  /**
+   * A signing key was made or revoked: push the new key set (GET /api/v1/keys). The set also
+   * shrinks by itself when a previous key's tokens have all expired; that needs no push.
+   */
+  'keys-changed': Record<string, never>;
 }
 
 type Listener<K extends keyof HubEventMap> = (event: HubEventMap[K]) => void;

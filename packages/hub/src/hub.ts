@@ -11,7 +11,7 @@ import type { Clock } from './clock.js';
 import { openDatabase, type HubDatabase } from './db/open-database.js';
 import { HubCore } from './hub-core.js';
 import { databaseUrlOf } from './hub-config-file.js';
-import { buildServer, type HubApp } from './http/server.js';
+import { buildServer, type HubApp, type HubPlugin } from './http/server.js';
 import { DEFAULT_LIVE_SOCKET_OPTIONS, type LiveSocketOptions } from './live/live-socket.js';
 
 export interface StartHubOptions {
@@ -25,6 +25,8 @@ export interface StartHubOptions {
   database?: HubDatabase;
   liveSocket?: Partial<LiveSocketOptions>;
   webhookPollMs?: number;
+  /** Parts mounted on the same server (the site uplink). */
+  plugins?: readonly HubPlugin[];
 }
 
 export interface Hub {
@@ -88,6 +90,7 @@ export async function startHub(options: StartHubOptions): Promise<Hub> {
         ...options.liveSocket,
       },
       isClosing: () => closing,
+      ...(options.plugins === undefined ? {} : { plugins: options.plugins }),
     });
     const address = await app.listen({ host: config.listen.host, port: config.listen.port });
     const url = address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '[::1]');
@@ -101,6 +104,11 @@ export async function startHub(options: StartHubOptions): Promise<Hub> {
         closed ??= (async () => {
           closing = true;
           live.closeAll();
+          for (const plugin of options.plugins ?? []) {
+            await plugin
+              .close?.()
+              .catch((error: unknown) => logger.error({ err: error, plugin: plugin.name }, 'plugin close failed'));
+          }
           await app.close();
           await core.stop();
           if (ownDatabase) await database.close();

@@ -8,6 +8,7 @@
  */
 export { startHub, hubLogger, REDACTED_LOG_PATHS, type Hub, type StartHubOptions } from './hub.js';
 export { HubCore, type HubCoreOptions } from './hub-core.js';
+export { DEFAULT_PANEL_DIR, type HubApp, type HubPlugin } from './http/server.js';
 export { HubEvents, type HubEventMap } from './hub-events.js';
 export { loadHubConfig, databaseUrlOf, type HubConfigOverrides } from './hub-config-file.js';
 export { openDatabase, engineOf, type Engine, type HubDatabase, type OpenDatabaseOptions } from './db/open-database.js';

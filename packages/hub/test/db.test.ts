@@ -15,8 +15,8 @@ for (const engine of ENGINES) {
 
     it('has every migration applied after opening, and migrating again changes nothing', async () => {
       const raw = hub.db as unknown as Kysely<unknown>;
-      assert.deepEqual(await pendingMigrations(raw, engine), []);
-      assert.deepEqual(await migrateToLatest(raw, engine), []);
+      assert.deepEqual(await pendingMigrations(raw, engine, hub.schema), []);
+      assert.deepEqual(await migrateToLatest(raw, engine, hub.schema), []);
     });
 
     it('returns millisecond times and counts as numbers, not strings', async () => {

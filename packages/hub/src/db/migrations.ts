@@ -293,10 +293,22 @@ export function knownMigrations(engine: Engine): string[] {
   return Object.keys(migrationsFor(engine)).sort();
 }
 
+/**
+ * Kysely finds its bookkeeping tables by name across every schema it can see; on PostgreSQL the
+ * schema must be named, or another schema's `kysely_migration` (a second hub, a test run) is
+ * mistaken for ours.
+ */
+function migrator(db: AnyDb, engine: Engine, schema: string | undefined): Migrator {
+  return new Migrator({
+    db,
+    provider: new StaticProvider(engine),
+    ...(engine === 'postgres' ? { migrationTableSchema: schema ?? 'public' } : {}),
+  });
+}
+
 /** Brings the schema to the latest version; a failure is HUB_ERR_DATABASE naming the migration. */
-export async function migrateToLatest(db: AnyDb, engine: Engine): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: new StaticProvider(engine) });
-  const { error, results } = await migrator.migrateToLatest();
+export async function migrateToLatest(db: AnyDb, engine: Engine, schema?: string): Promise<string[]> {
+  const { error, results } = await migrator(db, engine, schema).migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error !== undefined) {
     const reason = error instanceof Error ? error.message : JSON.stringify(error);
@@ -308,9 +320,8 @@ export async function migrateToLatest(db: AnyDb, engine: Engine): Promise<string
 }
 
 /** Migrations this version knows that the database has not run yet (readiness check). */
-export async function pendingMigrations(db: AnyDb, engine: Engine): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: new StaticProvider(engine) });
-  const all = await migrator.getMigrations();
+export async function pendingMigrations(db: AnyDb, engine: Engine, schema?: string): Promise<string[]> {
+  const all = await migrator(db, engine, schema).getMigrations();
   return all.filter((m) => m.executedAt === undefined).map((m) => m.name);
 }
 

@@ -16,6 +16,8 @@ export type Engine = 'sqlite' | 'postgres';
 export interface HubDatabase {
   readonly db: Kysely<HubTables>;
   readonly engine: Engine;
+  /** PostgreSQL: the schema in use (`public` unless configured); SQLite: undefined. */
+  readonly schema: string | undefined;
   /** Where it is, without the password (for logs and /ready). */
   readonly description: string;
   close(): Promise<void>;
@@ -108,6 +110,7 @@ async function openPostgres(options: OpenDatabaseOptions): Promise<HubDatabase> 
   return {
     db,
     engine: 'postgres',
+    schema: schema ?? 'public',
     description: redactUrl(options.url) + (schema === undefined ? '' : ` (schema ${schema})`),
     close: () => db.destroy(),
   };
@@ -131,7 +134,7 @@ function openSqlite(options: OpenDatabaseOptions): HubDatabase {
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
   const db = new Kysely<HubTables>({ dialect: new SqliteDialect({ database }) });
-  return { db, engine: 'sqlite', description: `sqlite:${file}`, close: () => db.destroy() };
+  return { db, engine: 'sqlite', schema: undefined, description: `sqlite:${file}`, close: () => db.destroy() };
 }
 
 /** Opens (and by default migrates) the database; failures are HUB_ERR_DATABASE. */
@@ -140,7 +143,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<HubDat
   const opened = engine === 'postgres' ? await openPostgres(options) : openSqlite(options);
   if (options.migrate !== false) {
     try {
-      await migrateToLatest(opened.db as unknown as Kysely<unknown>, engine);
+      await migrateToLatest(opened.db as unknown as Kysely<unknown>, engine, opened.schema);
     } catch (error) {
       await opened.close();
       throw error;

@@ -37,8 +37,20 @@ import { webhookRoutes } from './routes/webhook-routes.js';
 /** packages/panel/dist, found from this file (packages/hub/src/http/server.ts). */
 export const DEFAULT_PANEL_DIR = resolve(fileURLToPath(new URL('../../../panel/dist', import.meta.url)));
 
+/**
+ * A part mounted on the hub's server and core from outside this package's HTTP routes: the site
+ * uplink (issue 7) is one. `register` runs before the server listens; `close` runs first on
+ * shutdown, before requests in flight finish and before the database closes.
+ */
+export interface HubPlugin {
+  name: string;
+  register(app: HubApp, core: HubCore): Promise<void> | void;
+  close?(): Promise<void>;
+}
+
 export interface ServerOptions {
   logger: Logger;
+  plugins?: readonly HubPlugin[];
   live: LiveSocketOptions;
   /** Set while shutting down: /ready answers 503 so load balancers stop sending. */
   isClosing: () => boolean;
@@ -153,6 +165,7 @@ export async function buildServer(core: HubCore, options: ServerOptions): Promis
     { prefix: '/api/v1' },
   );
   await app.register(wellKnownRoutes(core));
+  for (const plugin of options.plugins ?? []) await plugin.register(app, core);
 
   // ---- operations -------------------------------------------------------------------------
   app.get(
@@ -183,7 +196,7 @@ export async function buildServer(core: HubCore, options: ServerOptions): Promis
       try {
         await ping(raw);
         checks.database = 'ok';
-        const pending = await pendingMigrations(raw, core.database.engine);
+        const pending = await pendingMigrations(raw, core.database.engine, core.database.schema);
         checks.migrations = pending.length === 0 ? 'ok' : `pending: ${pending.join(', ')}`;
       } catch (error) {
         checks.database = error instanceof Error ? error.message.slice(0, 200) : 'unreachable';

@@ -67,7 +67,7 @@ export class LiveView {
 
   applySnapshot(snapshot: SiteLiveSnapshot): void {
     const s = this.site(snapshot.site);
-    const counterChange = this.rollDay(s);
+    this.rollDay(s);
     s.linked = true;
     s.amiConnected = snapshot.amiConnected;
     s.updatedAt = snapshot.at;
@@ -79,12 +79,13 @@ export class LiveView {
       if (this.isToday(s, Date.parse(call.startedAt))) s.counters.offered(call.queue, call.callId);
     }
     for (const id of s.queuedAt.keys()) if (!s.calls.has(id)) s.queuedAt.delete(id);
-    this.emit([...counterChange, { kind: 'site', state: this.toState(s) }]);
+    this.emit([{ kind: 'site', state: this.toState(s) }]);
   }
 
   applyEvent(event: DomainEvent): void {
     const s = this.site(event.site);
-    const changes: LiveChange[] = this.rollDay(s);
+    this.rollDay(s);
+    const changes: LiveChange[] = [];
     s.updatedAt = event.at;
     const at = Date.parse(event.at);
     const site = s.site;
@@ -112,7 +113,6 @@ export class LiveView {
       }
       case 'call.answered': {
         const call = this.upsertCall(s, event, 'talking', event.operatorId);
-        call.answeredAt ??= event.at;
         const queuedAt = s.queuedAt.get(event.callId);
         if (event.queue !== null && queuedAt !== undefined && this.isToday(s, queuedAt)) {
           s.counters.answered(event.queue, event.callId, Math.round((at - queuedAt) / 100) / 10);
@@ -161,9 +161,8 @@ export class LiveView {
   /** A record stored by ingest: the authoritative wait and outcome for the counters. */
   countRecord(record: CallRecord): void {
     const s = this.site(record.site);
-    const changes = this.rollDay(s);
-    if (this.countRecordIn(s, record)) changes.push(this.countersChange(s));
-    this.emit(changes);
+    this.rollDay(s);
+    if (this.countRecordIn(s, record)) this.emit([this.countersChange(s)]);
   }
 
   /** The state of the given sites (all when omitted), by site id. */
@@ -205,12 +204,12 @@ export class LiveView {
     return localDay(ms, this.options.timeZoneOf(s.site)) === s.counters.day;
   }
 
-  /** Starts new counters at the site's local midnight. */
-  private rollDay(s: SiteState): LiveChange[] {
+  /** Starts new counters at the site's local midnight, and tells subscribers at once. */
+  private rollDay(s: SiteState): void {
     const today = this.today(s.site);
-    if (s.counters.day === today) return [];
+    if (s.counters.day === today) return;
     s.counters = new DayCounters(today, this.options.serviceLevelSeconds);
-    return [this.countersChange(s)];
+    this.emit([this.countersChange(s)]);
   }
 
   private countRecordIn(s: SiteState, record: CallRecord): boolean {
@@ -245,6 +244,7 @@ export class LiveView {
     // A late offer must not turn a call that is already being talked on back to ringing.
     const talking = call.state === 'talking' || call.state === 'on-hold';
     if (state === 'talking' || !talking) call.state = state;
+    if (state === 'talking') call.answeredAt ??= event.at;
     if (operatorId !== undefined && !call.operatorIds.includes(operatorId)) call.operatorIds.push(operatorId);
     s.calls.set(call.callId, call);
     return { ...call, operatorIds: [...call.operatorIds] };

@@ -48,6 +48,8 @@ export class SigningKeys {
     private readonly audit: AuditLog,
     private readonly clock: Clock,
     private readonly policy: KeyPolicy,
+    /** Called after a key was made or revoked (the uplink pushes the new key set). */
+    private readonly onChange: () => void = () => undefined,
   ) {}
 
   /** Makes the first key on a new database, and a scheduled rotation when due. */
@@ -56,8 +58,10 @@ export class SigningKeys {
     const now = this.clock();
     if (currentKey(keys, now) === undefined) {
       await this.create(now, 'system', 'keys.create');
+      this.onChange();
     } else if (rotationDue(keys, now, this.policy.rotationMs, this.policy.prepublishMs)) {
       await this.create(now + this.policy.prepublishMs, 'system', 'keys.rotate');
+      this.onChange();
     }
   }
 
@@ -79,6 +83,7 @@ export class SigningKeys {
         .where('revoked_at', 'is', null)
         .execute();
     }
+    this.onChange();
     const info = (await this.list(true)).find((k) => k.kid === kid);
     if (info === undefined) throw new Error(`signing key ${kid} vanished after creation`);
     return info;

@@ -1,0 +1,165 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { WebSocket } from 'ws';
+import { liveServerMessageValidator, type LiveServerMessage, type OperatorToken } from '@callgate/contracts';
+import { api, login, PASSWORD, seedWorld, startTestHub, type LoggedIn, type TestHub } from './support/hub-harness.js';
+import { ENGINES } from './support/engines.js';
+import { eventually } from './support/receiver.js';
+
+/** A supervisor's browser: every frame is a JSON array of messages, each checked against the contract. */
+class LiveClient {
+  readonly messages: LiveServerMessage[] = [];
+  closed: { code: number; reason: string } | undefined;
+  readonly socket: WebSocket;
+  readonly opened: Promise<void>;
+
+  constructor(url: string, headers: Record<string, string> = {}) {
+    this.socket = new WebSocket(`${url.replace('http', 'ws')}/api/v1/live`, { headers });
+    this.socket.on('message', (data: Buffer) => {
+      const frame = JSON.parse(data.toString('utf8')) as unknown;
+      assert.ok(Array.isArray(frame), 'a frame is an array of messages');
+      for (const m of frame) this.messages.push(liveServerMessageValidator.assert(m));
+    });
+    this.socket.on('close', (code, reason) => (this.closed = { code, reason: reason.toString() }));
+    this.opened = new Promise((resolve, reject) => {
+      this.socket.once('open', () => resolve());
+      this.socket.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+      this.socket.once('error', reject);
+    });
+  }
+  send(message: unknown): void {
+    this.socket.send(typeof message === 'string' ? message : JSON.stringify(message));
+  }
+  of<T extends LiveServerMessage['type']>(type: T): Extract<LiveServerMessage, { type: T }>[] {
+    return this.messages.filter((m): m is Extract<LiveServerMessage, { type: T }> => m.type === type);
+  }
+  waitFor<T extends LiveServerMessage['type']>(type: T, count = 1) {
+    return eventually(() => (this.of(type).length >= count ? this.of(type) : undefined), `${count} ${type}`);
+  }
+  waitClosed() {
+    return eventually(() => this.closed, 'close');
+  }
+  close(): void {
+    this.socket.close();
+  }
+}
+
+const status = (site: string, operatorId: string, at: string) => ({
+  type: 'operator.status',
+  site,
+  at,
+  status: { operatorId, phone: 'idle', work: 'paused', pauseReason: 'lunch', since: at, callId: null },
+});
+
+for (const engine of ENGINES) {
+  describe(`live view socket on ${engine}`, () => {
+    let t: TestHub;
+    let sue: LoggedIn;
+    let olga: LoggedIn;
+    before(async () => {
+      t = await startTestHub(engine, {}, { liveSocket: { tickMs: 20, authTimeoutMs: 300, sessionCheckMs: 1000 } });
+      await seedWorld(t);
+      sue = await login(t.url, 'sue', PASSWORD);
+      olga = await login(t.url, 'olga', PASSWORD);
+    });
+    after(() => t.close());
+    const now = () => new Date(t.clock.now).toISOString();
+
+    it("gives a supervisor a snapshot of their site, then the changes, and nothing of another site's", async () => {
+      const c = new LiveClient(t.url, { cookie: sue.cookie });
+      await c.opened;
+      const [snapshot] = await c.waitFor('snapshot');
+      assert.deepEqual(
+        snapshot?.sites.map((s) => s.site),
+        ['tallinn'],
+      );
+      assert.equal(c.of('welcome')[0]?.scope, 'tallinn');
+      assert.ok(t.hub.core.acceptLiveEvent('moscow', status('moscow', 'ivan', now())).ok);
+      assert.ok(t.hub.core.acceptLiveEvent('tallinn', status('tallinn', 'anna', now())).ok);
+      const [changes] = await c.waitFor('changes');
+      assert.deepEqual(
+        changes?.changes.map((x) => (x.kind === 'operator' ? [x.site, x.status.operatorId] : x.kind)),
+        [['tallinn', 'anna']],
+      );
+      assert.equal(changes?.seq, (snapshot?.seq ?? 0) + 1);
+      c.close();
+    });
+
+    it('takes a token in the first message; a supervisor of every site sees every site', async () => {
+      const c = new LiveClient(t.url);
+      await c.opened;
+      c.send({ type: 'auth', token: olga.token });
+      const [snapshot] = await c.waitFor('snapshot');
+      assert.deepEqual(
+        snapshot?.sites.map((s) => s.site),
+        ['moscow', 'tallinn'],
+      );
+      assert.equal(snapshot?.sites.find((s) => s.site === 'tallinn')?.operators[0]?.pauseReason, 'lunch');
+      c.close();
+    });
+
+    it('refuses operators, bad tokens and sockets that never authenticate, each with its close code', async () => {
+      const anna = await login(t.url, 'anna', PASSWORD);
+      const operator = new LiveClient(t.url, { authorization: `Bearer ${anna.token}` });
+      assert.equal((await operator.waitClosed()).code, 4003);
+      const bad = new LiveClient(t.url);
+      await bad.opened;
+      bad.send({ type: 'auth', token: 'eyJhbGciOiJub25lIn0.e30.' });
+      assert.equal((await bad.waitClosed()).code, 4001);
+      const silent = new LiveClient(t.url);
+      assert.equal((await silent.waitClosed()).code, 4005);
+    });
+
+    it('refuses a WebSocket opened with the session cookie from another origin', async () => {
+      const c = new LiveClient(t.url, { cookie: sue.cookie, origin: 'https://evil.example' });
+      await assert.rejects(c.opened, /HTTP 403/);
+    });
+
+    it('closes a token socket when the token expires, unless a renewed token came first', async () => {
+      const renewing = new LiveClient(t.url);
+      const lapsing = new LiveClient(t.url);
+      await Promise.all([renewing.opened, lapsing.opened]);
+      renewing.send({ type: 'auth', token: olga.token });
+      lapsing.send({ type: 'auth', token: olga.token });
+      await Promise.all([renewing.waitFor('snapshot'), lapsing.waitFor('snapshot')]);
+      t.clock.advance(t.config.tokens.ttlSeconds * 1000 - 60_000);
+      const renewed = await api<OperatorToken>(t.url, 'POST', '/api/v1/auth/token', { as: { token: olga.token } });
+      renewing.send({ type: 'auth', token: renewed.body.token });
+      await renewing.waitFor('welcome', 2);
+      t.clock.advance(120_000);
+      assert.equal((await lapsing.waitClosed()).code, 4002);
+      renewing.send({ type: 'resync' });
+      await renewing.waitFor('snapshot', 2);
+      assert.equal(renewing.closed, undefined);
+      renewing.close();
+      olga = await login(t.url, 'olga', PASSWORD);
+    });
+
+    it('closes the socket of a session that logged out', async () => {
+      const mark = await login(t.url, 'mark', PASSWORD);
+      const c = new LiveClient(t.url, { cookie: mark.cookie });
+      await c.waitFor('snapshot');
+      await api(t.url, 'POST', '/api/v1/auth/logout', { as: { cookie: mark.cookie, csrf: mark.csrf } });
+      t.clock.advance(1000);
+      assert.equal((await c.waitClosed()).code, 4010);
+    });
+
+    it('answers malformed frames with errors, then closes a client that keeps sending them', async () => {
+      const c = new LiveClient(t.url, { cookie: sue.cookie });
+      await c.waitFor('snapshot');
+      c.send('not json');
+      c.send({ type: 'subscribe', everything: true });
+      const errors = await c.waitFor('error', 2);
+      assert.equal(errors[0]?.code, 'HUB_ERR_VALIDATION');
+      for (let i = 0; i < 5; i++) c.send('{');
+      assert.equal((await c.waitClosed()).code, 4009);
+    });
+
+    it('refuses live events a site sends for another site', () => {
+      const r = t.hub.core.acceptLiveEvent('tallinn', status('moscow', 'ivan', now()));
+      assert.equal(r.ok, false);
+      const garbage = t.hub.core.acceptLiveSnapshot('tallinn', { site: 'tallinn', operators: 'many' });
+      assert.equal(garbage.ok, false);
+    });
+  });
+}
