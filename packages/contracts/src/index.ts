@@ -12,3 +12,4 @@ export * from './hub-api.js';
 export * from './hub-live.js';
 export * from './hub-webhooks.js';
 export * from './operator-protocol.js';
+export * from './uplink-protocol.js';

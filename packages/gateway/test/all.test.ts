@@ -8,3 +8,4 @@ import './engine/recordings.test.js';
 import './engine/scenarios.test.js';
 import './engine/operator-status.test.js';
 import './engine/properties.test.js';
+import './uplink/all.test.js';

@@ -9,3 +9,4 @@ import './contacts.test.js';
 import './calls.test.js';
 import './webhooks.test.js';
 import './live-socket.test.js';
+import './uplink/all.test.js';

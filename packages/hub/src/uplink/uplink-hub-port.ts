@@ -1,0 +1,60 @@
+/**
+ * What the uplink needs from the rest of the hub, as one narrow interface: the uplink's tests
+ * run it against a real HubCore (real database), and nothing here reaches into HTTP.
+ */
+import type {
+  DomainEvent,
+  FieldProblem,
+  IngestResultKind,
+  PublicJwks,
+  Result,
+  SiteCredentialVerifiers,
+  SiteDirectory,
+  SiteLiveSnapshot,
+} from '@callgate/contracts';
+import type { HubCore } from '../hub-core.js';
+import type { HubEventMap } from '../hub-events.js';
+
+export interface UplinkIngestOutcome {
+  result: IngestResultKind;
+  problems?: FieldProblem[];
+}
+
+export interface UplinkHubPort {
+  /** SHA-256 (hex) of the site's credential secret, or null: unknown site or none issued. */
+  credentialHash(site: string): Promise<string | null>;
+  /** Idempotent by record id; throws only when nothing was stored (database down). */
+  ingestRecord(record: unknown, site: string): Promise<UplinkIngestOutcome>;
+  acceptLiveEvent(site: string, event: unknown): Result<DomainEvent, Error>;
+  acceptLiveSnapshot(site: string, snapshot: unknown): Result<SiteLiveSnapshot, Error>;
+  setSiteLinked(site: string, linked: boolean): void;
+  siteDirectory(site: string): Promise<SiteDirectory>;
+  credentialVerifiers(site: string): Promise<SiteCredentialVerifiers>;
+  jwks(): Promise<PublicJwks>;
+  /** Records a refused connection in the audit log. */
+  auditRefused(site: string, details: Record<string, unknown>): Promise<void>;
+  on<K extends keyof HubEventMap>(type: K, listener: (event: HubEventMap[K]) => void): () => void;
+}
+
+export function hubCorePort(core: HubCore): UplinkHubPort {
+  return {
+    async credentialHash(site) {
+      const row = await core.sites.get(site);
+      return row?.credential_hash ?? null;
+    },
+    async ingestRecord(record, site) {
+      const outcome = await core.ingestRecord(record, `site:${site}`);
+      return outcome.problems === undefined
+        ? { result: outcome.result }
+        : { result: outcome.result, problems: outcome.problems };
+    },
+    acceptLiveEvent: (site, event) => core.acceptLiveEvent(site, event),
+    acceptLiveSnapshot: (site, snapshot) => core.acceptLiveSnapshot(site, snapshot),
+    setSiteLinked: (site, linked) => core.setSiteLinked(site, linked),
+    siteDirectory: (site) => core.siteDirectory(site),
+    credentialVerifiers: (site) => core.credentialVerifiers(site),
+    jwks: () => core.keys.jwks(),
+    auditRefused: (site, details) => core.audit.record('system', 'uplink.refused', `site:${site}`, details),
+    on: (type, listener) => core.events.on(type, listener),
+  };
+}

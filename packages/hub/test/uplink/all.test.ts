@@ -1,0 +1,2 @@
+// The uplink endpoint's tests (imported by ../all.test.ts), on SQLite and PostgreSQL.
+import './uplink-server.test.js';
