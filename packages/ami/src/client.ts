@@ -148,6 +148,8 @@ export class AmiClient {
   #bootedSeen = false;
   #greetingWaiter: { resolve: (g: string) => void; reject: (e: AmiError) => void } | undefined;
   #pauseHolds = 0;
+  /** Bytes read from Asterisk so far: any byte after a Ping proves the connection alive. */
+  #bytesIn = 0;
   #started = false;
   #lastError: AmiError | Error | undefined;
   /** Why the current connection failed, reported with its `disconnected` state. */
@@ -442,15 +444,20 @@ export class AmiClient {
     this.#socket = socket;
     socket.setNoDelay(true);
     socket.setKeepAlive(true, 10_000);
+    let connected = false;
     socket.setTimeout(this.#opts.connectTimeoutMs, () => {
-      socket.destroy(new AmiError(AmiErrorCode.NoGreeting, `connect to ${host}:${port} timed out`));
+      socket.destroy(
+        new AmiError(AmiErrorCode.ConnectFailed, `connect to ${host}:${port} timed out`, { cause: 'ETIMEDOUT' }),
+      );
     });
     socket.once(this.#opts.tls ? 'secureConnect' : 'connect', () => {
+      connected = true;
       socket.setTimeout(0);
       void this.#handshake(socket);
     });
     socket.on('data', (chunk: Buffer) => {
       if (this.#socket !== socket) return;
+      this.#bytesIn += chunk.length;
       try {
         this.#parser.push(chunk);
       } catch (error) {
@@ -459,7 +466,17 @@ export class AmiClient {
       }
     });
     socket.on('error', (error: Error) => {
-      if (this.#socket === socket) this.#fail(error);
+      if (this.#socket !== socket) return;
+      if (connected || error instanceof AmiError) {
+        this.#fail(error);
+        return;
+      }
+      // Refused, unreachable, DNS, TLS handshake: the connect itself failed (recording 16:
+      // connects are refused for about half a second while Asterisk restarts).
+      const cause = (error as NodeJS.ErrnoException).code ?? 'ERROR';
+      this.#fail(
+        new AmiError(AmiErrorCode.ConnectFailed, `connect to ${host}:${port} failed: ${error.message}`, { cause }),
+      );
     });
     socket.on('close', () => {
       if (this.#socket !== socket) return;
@@ -559,6 +576,8 @@ export class AmiClient {
     this.#greetingWaiter?.reject(new AmiError(AmiErrorCode.NoGreeting, 'connection closed before the AMI banner'));
     this.#teardown(new AmiError(AmiErrorCode.Disconnected, 'AMI connection lost before the answer'));
     if (this.#state === 'stopped') return;
+    // Without reconnect this connection was the last: `start()` may be called again.
+    if (!this.#opts.reconnect) this.#started = false;
     this.#setState('disconnected', reason);
     if (this.#started && this.#opts.reconnect) {
       const delay = backoffDelay(this.#attempt++, this.#opts.reconnect, this.#opts.random);
@@ -597,13 +616,17 @@ export class AmiClient {
         this.#scheduleKeepalive();
         return;
       }
+      const bytesBefore = this.#bytesIn;
       this.#sendRaw({ action: 'Ping' }, { timeoutMs: this.#opts.keepaliveTimeoutMs }).then(
         () => {
           if (this.#socket === socket) this.#scheduleKeepalive();
         },
         (error: unknown) => {
           if (this.#socket !== socket || !this.#loggedIn) return;
-          if (error instanceof AmiError && error.code === AmiErrorCode.Timeout && this.#pauseHolds === 0) {
+          // Under an event flood the Pong queues behind megabytes of events; bytes arriving
+          // meanwhile prove the path alive. Only total silence means a dead connection.
+          const silent = this.#bytesIn === bytesBefore && this.#pauseHolds === 0;
+          if (error instanceof AmiError && error.code === AmiErrorCode.Timeout && silent) {
             // A half-open TCP connection: nothing will ever arrive. Drop it and reconnect.
             this.#fail(new AmiError(AmiErrorCode.Timeout, 'AMI keepalive Ping unanswered; connection presumed dead'));
             socket.destroy();

@@ -25,6 +25,8 @@ export const AmiErrorCode = {
   LoginFailed: 'AMI_ERR_LOGIN_FAILED',
   /** Asterisk answered `Response: Error` (the message is Asterisk's own text). */
   ActionFailed: 'AMI_ERR_ACTION_FAILED',
+  /** The TCP (or TLS) connect failed: refused, unreachable, timed out; `details.cause` says which. */
+  ConnectFailed: 'AMI_ERR_CONNECT_FAILED',
   /** The server accepted TCP but sent no banner, or a banner that is not AMI. */
   NoGreeting: 'AMI_ERR_NO_GREETING',
   /** Too many actions are waiting for the socket; the caller must slow down. */

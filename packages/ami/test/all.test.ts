@@ -5,3 +5,4 @@ import './serializer.test.js';
 import './actions.test.js';
 import './events.test.js';
 import './trace.test.js';
+import './client.test.js';
