@@ -4,6 +4,7 @@
  */
 import type { Command } from './command.js';
 import { amiCommand } from './commands/ami.js';
+import { gatewayCommand } from './commands/gateway.js';
 import { replayCommand } from './commands/replay.js';
 
-export const commands: readonly Command[] = [amiCommand, replayCommand];
+export const commands: readonly Command[] = [gatewayCommand, amiCommand, replayCommand];

@@ -7,3 +7,4 @@ export * from './engine/index.js';
 export * from './config/index.js';
 export * from './telephony/index.js';
 export { GatewayError, GatewayErrorCode } from './errors.js';
+export { startGateway, createLogger, type GatewayOptions, type RunningGateway } from './gateway.js';

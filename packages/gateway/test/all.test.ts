@@ -9,3 +9,4 @@ import './engine/scenarios.test.js';
 import './engine/operator-status.test.js';
 import './engine/properties.test.js';
 import './uplink/all.test.js';
+import './e2e/operator-websocket.test.js';

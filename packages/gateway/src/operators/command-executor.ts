@@ -106,8 +106,12 @@ export class CommandExecutor {
     const send = (reply: StoredReply, duplicate = false): void =>
       d.reply(operator.id, { type: 'reply', id, duplicate, ...reply });
 
-    if (!d.limiter.take(operator.id, now) || (command.name === 'dial' && !d.dialLimiter.take(operator.id, now))) {
-      // Not stored: the same id may be retried once the operator slows down.
+    // A repeated id is answered from the store first: re-sending after a reconnect must not
+    // count against the rate limit, and never runs anything.
+    const begun = d.store.lookup(operator.id, id) ?? d.store.begin(operator.id, id, command.name, now);
+    if (begun.fresh && !d.limiter.take(operator.id, now)) {
+      // Forgotten again: the same id may be retried once the operator slows down.
+      d.store.forget(operator.id, id);
       send({
         status: 'failed',
         code: GatewayErrorCode.RateLimited,
@@ -116,7 +120,6 @@ export class CommandExecutor {
       });
       return;
     }
-    const begun = d.store.begin(operator.id, id, command.name, now);
     if (!begun.fresh) {
       if (begun.interrupted) {
         send(
@@ -155,6 +158,11 @@ export class CommandExecutor {
         send({ status: 'accepted', code: null, message: null, callId });
       });
     } catch (error) {
+      if (error instanceof GatewayError && error.code === GatewayErrorCode.RateLimited) {
+        d.store.forget(operator.id, id);
+        send({ status: 'failed', code: error.code, message: error.message, callId: null });
+        return;
+      }
       outcome = this.#fromError(error);
     }
     finish(outcome);
@@ -326,6 +334,10 @@ export class CommandExecutor {
       return failed(GatewayErrorCode.Busy, 'finish your current call first');
     if (telephony.status(operator.id)?.phone === 'unavailable') {
       return failed(GatewayErrorCode.PhoneUnavailable, 'your phone is not registered');
+    }
+    // Only Originates that would really go out count against the click-to-call limit.
+    if (!this.#d.dialLimiter.take(operator.id, this.#d.now())) {
+      throw new GatewayError(GatewayErrorCode.RateLimited, 'too many calls in a short time; wait a moment');
     }
     const callId = this.#newCallId();
     const actionId = telephony.nextActionId();

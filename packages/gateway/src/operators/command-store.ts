@@ -15,9 +15,13 @@ export type StoredReply = Pick<ReplyMessage, 'status' | 'code' | 'message' | 'ca
 export type BeginResult = { fresh: true } | { fresh: false; reply: StoredReply; interrupted: boolean };
 
 export interface CommandStore {
+  /** What an earlier command with this id answered, if there was one (read only). */
+  lookup(operatorId: string, commandId: string): Extract<BeginResult, { fresh: false }> | undefined;
   /** Records a new command id, or returns what the earlier one with that id answered. */
   begin(operatorId: string, commandId: string, name: string, nowMs: number): BeginResult;
   finish(operatorId: string, commandId: string, reply: StoredReply, nowMs: number): void;
+  /** Drops an id that was begun but refused before running (rate limit), so it may be retried. */
+  forget(operatorId: string, commandId: string): void;
   /** Deletes entries older than the retention; returns how many. */
   prune(nowMs: number): number;
   close(): void;
@@ -62,6 +66,7 @@ export function openCommandStore(path: string, retentionMs = 15 * 60_000): Comma
      WHERE operator_id = ? AND command_id = ?`,
   );
   const prune = db.prepare('DELETE FROM operator_commands WHERE created_ms < ?');
+  const remove = db.prepare('DELETE FROM operator_commands WHERE operator_id = ? AND command_id = ?');
   const begin = db.transaction((operatorId: string, commandId: string, name: string, nowMs: number): BeginResult => {
     const row = select.get(operatorId, commandId);
     if (!row) {
@@ -76,9 +81,21 @@ export function openCommandStore(path: string, retentionMs = 15 * 60_000): Comma
     };
   });
   return {
+    lookup(operatorId, commandId) {
+      const row = select.get(operatorId, commandId);
+      if (!row) return undefined;
+      return {
+        fresh: false,
+        interrupted: row.status === 'accepted' && row.run_id !== runId,
+        reply: { status: row.status, code: row.code, message: row.message, callId: row.call_id },
+      };
+    },
     begin: (operatorId, commandId, name, nowMs) => begin(operatorId, commandId, name, nowMs),
     finish(operatorId, commandId, reply, nowMs) {
       update.run(reply.status, reply.code, reply.message, reply.callId, nowMs, operatorId, commandId);
+    },
+    forget(operatorId, commandId) {
+      remove.run(operatorId, commandId);
     },
     prune: (nowMs) => prune.run(nowMs - retentionMs).changes,
     close: () => db.close(),

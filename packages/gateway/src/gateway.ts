@@ -1,0 +1,225 @@
+/**
+ * The site gateway, assembled: AMI client → telephony link (call engine) → operator hub and
+ * wrap-up; operator WebSockets → commands → AMI; HTTP health/metrics. `startGateway` returns a
+ * running gateway whose `stop()` drains cleanly (operators get 1001, AMI logs off, SQLite is
+ * closed), which is what SIGTERM does.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import pino, { type Logger } from 'pino';
+import { AmiClient } from '@callgate/ami';
+import type { DomainEvent, SiteConfig } from '@callgate/contracts';
+import { loadHubKeys } from './auth/hub-keys.js';
+import { createTokenVerifier, type TokenVerifier } from './auth/token-verifier.js';
+import type { LoadedSiteConfig } from './config/index.js';
+import { GatewayMetrics } from './gateway-metrics.js';
+import { CommandExecutor } from './operators/command-executor.js';
+import { openCommandStore, type CommandStore } from './operators/command-store.js';
+import { ariHoldControl, noHoldControl } from './operators/hold-control.js';
+import { OperatorHub } from './operators/operator-hub.js';
+import { RateLimiter } from './operators/rate-limiter.js';
+import { WrapUpController } from './operators/wrap-up.js';
+import { startGatewayHttp, type GatewayHttpServer } from './server/http-server.js';
+import { OperatorSocket } from './server/operator-socket.js';
+import { TelephonyLink } from './telephony/index.js';
+
+export interface GatewayOptions {
+  /** Overrides for tests and the demo. */
+  logger?: Logger;
+  /** ARI password (read from hold.ariPasswordFile by the CLI). */
+  ariPassword?: string;
+  /** AMI client tuning (tests use short timeouts). */
+  ami?: { keepaliveIntervalMs?: number; reconnect?: { initialDelayMs?: number; maxDelayMs?: number } };
+  /** Operator socket tuning. */
+  sockets?: { helloTimeoutMs?: number; heartbeatSeconds?: number };
+}
+
+export interface RunningGateway {
+  readonly config: SiteConfig;
+  readonly url: string;
+  readonly port: number;
+  readonly telephony: TelephonyLink;
+  readonly operators: OperatorHub;
+  readonly verifier: TokenVerifier;
+  readonly metrics: GatewayMetrics;
+  readonly logger: Logger;
+  /** Subscribes to the engine's domain events (the uplink feeds on these). */
+  onDomainEvent(listener: (event: DomainEvent) => void): () => void;
+  stop(): Promise<void>;
+}
+
+export function createLogger(config: SiteConfig): Logger {
+  return pino({
+    level: config.logLevel,
+    base: { site: config.site.id, role: 'gateway' },
+    // Belt and braces: these never belong in a log line, whatever a caller passes.
+    redact: {
+      paths: ['token', '*.token', 'secret', '*.secret', 'password', '*.password', 'authorization'],
+      censor: '[redacted]',
+    },
+  });
+}
+
+export async function startGateway(loaded: LoadedSiteConfig, options: GatewayOptions = {}): Promise<RunningGateway> {
+  const { config } = loaded;
+  const logger = options.logger ?? createLogger(config);
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  const verifier = createTokenVerifier(config.site.id, await loadHubKeys(config.dataDir, config.hub.publicKeyFile));
+  const store: CommandStore = openCommandStore(join(config.dataDir, 'commands.db'));
+  const metrics = new GatewayMetrics();
+
+  const client = new AmiClient({
+    host: config.ami.host,
+    port: config.ami.port,
+    username: config.ami.username,
+    secret: loaded.amiSecret,
+    auth: config.ami.auth,
+    tls: config.ami.tls,
+    ...(options.ami?.keepaliveIntervalMs !== undefined ? { keepaliveIntervalMs: options.ami.keepaliveIntervalMs } : {}),
+    ...(options.ami?.reconnect ? { reconnect: options.ami.reconnect } : {}),
+  });
+  client.on('state', (state, error) => {
+    metrics.amiState(state);
+    if (state === 'disconnected')
+      logger.warn({ err: error?.message, code: (error as { code?: string } | undefined)?.code }, 'AMI disconnected');
+    else logger.info({ state }, 'AMI state');
+  });
+  client.on('error', (error) =>
+    logger.warn({ err: error.message, code: (error as { code?: string }).code }, 'AMI problem'),
+  );
+  client.on('event', () => metrics.amiEvents.inc());
+
+  const telephony = new TelephonyLink({ client, site: config, logger });
+  const hold =
+    config.hold.method === 'ari' && config.hold.ariUsername && options.ariPassword
+      ? ariHoldControl({ url: config.hold.ariUrl, username: config.hold.ariUsername, password: options.ariPassword })
+      : noHoldControl;
+
+  const wrapUp = new WrapUpController({
+    config,
+    telephony,
+    onError: (error, operatorId) => logger.warn({ operatorId, err: String(error) }, 'wrap-up pause failed'),
+  });
+  const heartbeatSeconds = options.sockets?.heartbeatSeconds ?? 15;
+  const operators = new OperatorHub({
+    config,
+    telephony,
+    wrapUpEndsAt: (id) => wrapUp.endsAt(id),
+    now: () => new Date(),
+    streamId: randomBytes(9).toString('base64url'),
+    heartbeatSeconds,
+  });
+  const executor = new CommandExecutor({
+    config,
+    telephony,
+    store,
+    hold,
+    limiter: new RateLimiter({ burst: 20, perSecond: 5 }),
+    dialLimiter: new RateLimiter({ burst: 3, perSecond: 1 / 3 }),
+    now: Date.now,
+    reply: (operatorId, reply) => operators.reply(operatorId, reply),
+    endWrapUp: (operatorId) => {
+      wrapUp.end(operatorId);
+      operators.refreshStatus(operatorId);
+    },
+    log: (fields, message) => {
+      metrics.commands.inc({ command: String(fields.command), result: String(fields.status) });
+      logger.info(fields, message);
+    },
+  });
+
+  const listeners = new Set<(event: DomainEvent) => void>();
+  telephony.onDomainEvent((event) => {
+    metrics.domainEvents.inc({ type: event.type });
+    wrapUp.onEvent(event);
+    operators.onDomainEvent(event);
+    if (event.type === 'call.ended') {
+      logger.info(
+        {
+          callId: event.callId,
+          recordId: event.record.recordId,
+          outcome: event.record.outcome,
+          incomplete: event.record.incomplete,
+        },
+        'call ended',
+      );
+    }
+    for (const listener of listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        logger.error({ err: String(error), event: event.type }, 'domain event listener failed');
+      }
+    }
+  });
+  telephony.onConnectionChange((connected) => {
+    metrics.telephonyUp.set(connected ? 1 : 0);
+    operators.refreshAllStatuses();
+  });
+
+  const http: GatewayHttpServer = await startGatewayHttp({
+    host: config.listen.host,
+    port: config.listen.port,
+    registry: metrics.registry,
+    maxFrameBytes: 64 * 1024,
+    readiness: () => {
+      const checks = { ami: telephony.connected, hubKeys: verifier.keyCount > 0 };
+      return { ready: Object.values(checks).every(Boolean), checks };
+    },
+    onOperatorSocket: (ws, remoteAddress) => {
+      new OperatorSocket(ws, {
+        hub: operators,
+        verifier,
+        executor,
+        now: () => new Date(),
+        helloTimeoutMs: options.sockets?.helloTimeoutMs ?? 5000,
+        heartbeatSeconds,
+        maxBufferedBytes: 1024 * 1024,
+        maxViolations: 20,
+        log: logger,
+        remoteAddress,
+      });
+    },
+  });
+  metrics.observeOperators(
+    () => operators.connectionCount,
+    () => operators.onlineOperatorCount,
+  );
+
+  const prune = setInterval(() => store.prune(Date.now()), 60_000);
+  prune.unref();
+  telephony.start();
+  logger.info(
+    { url: http.url, ami: `${config.ami.host}:${config.ami.port}`, operators: config.operators.length },
+    'gateway started',
+  );
+
+  let stopping: Promise<void> | undefined;
+  return {
+    config,
+    url: http.url,
+    port: http.port,
+    telephony,
+    operators,
+    verifier,
+    metrics,
+    logger,
+    onDomainEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    stop() {
+      stopping ??= (async () => {
+        logger.info({}, 'gateway stopping');
+        clearInterval(prune);
+        await http.close();
+        wrapUp.stop();
+        await telephony.stop();
+        store.close();
+        logger.info({}, 'gateway stopped');
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * A real site for end-to-end tests: pbx-sim (Asterisk over real TCP AMI) + a real gateway on
+ * port 0, configured from a real YAML file, with tokens signed by a test hub key.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { stringify } from 'yaml';
+import { startPbxSim, type PbxSim } from '@callgate/pbx-sim';
+import { loadSiteConfig } from '../../src/config/index.js';
+import { startGateway, type RunningGateway } from '../../src/gateway.js';
+import { OperatorClient } from './operator-client.js';
+import { testIssuer, type TestIssuer } from './tokens.js';
+
+export interface Harness {
+  sim: PbxSim;
+  gateway: RunningGateway;
+  issuer: TestIssuer;
+  dir: string;
+  token(operatorId: string, extension?: string): Promise<string>;
+  login(operatorId: string, extension?: string): Promise<OperatorClient>;
+  stop(): Promise<void>;
+}
+
+export const OPERATORS = [
+  { id: 'op-1001', name: 'Anna Ivanova', extension: '1001', endpoint: 'PJSIP/1001', queues: ['support'] },
+  { id: 'op-1002', name: 'Boris Petrov', extension: '1002', endpoint: 'PJSIP/1002', queues: ['support'] },
+  { id: 'op-1003', name: 'Vera Sidorova', extension: '1003', endpoint: 'PJSIP/1003', queues: ['sales'] },
+];
+
+export async function waitUntil(test: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!test()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export async function startHarness(overrides: Record<string, unknown> = {}): Promise<Harness> {
+  const sim = await startPbxSim();
+  const issuer = await testIssuer();
+  const dir = mkdtempSync(join(tmpdir(), 'callgate-gw-'));
+  writeFileSync(join(dir, 'ami.secret'), 'crm-secret\n', { mode: 0o600 });
+  writeFileSync(join(dir, 'hub-keys.json'), JSON.stringify(issuer.jwks));
+  const config = {
+    site: { id: 'moscow', name: 'Moscow' },
+    ami: { host: sim.host, port: sim.port, username: 'crm', secretFile: 'ami.secret' },
+    listen: { host: '127.0.0.1', port: 0 },
+    operators: OPERATORS,
+    queues: [
+      { name: 'support', label: 'Support line' },
+      { name: 'sales', label: 'Sales' },
+    ],
+    lines: [{ number: '74950000000', label: 'Customer service' }],
+    dialing: { defaultCountry: 'RU', originateContext: 'outbound', internalContext: 'internal' },
+    wrapUp: { timeoutSeconds: 2 },
+    hub: { publicKeyFile: 'hub-keys.json' },
+    dataDir: 'data',
+    logLevel: 'warn',
+    ...overrides,
+  };
+  writeFileSync(join(dir, 'gateway.yaml'), stringify(config));
+  const loaded = await loadSiteConfig(join(dir, 'gateway.yaml'));
+  const gateway = await startGateway(loaded, {
+    logger: pino({ level: process.env.CALLGATE_TEST_LOG ?? 'silent' }),
+    ami: { reconnect: { initialDelayMs: 50, maxDelayMs: 500 } },
+  });
+  await waitUntil(() => gateway.telephony.connected, 'the gateway is logged in to pbx-sim');
+  const token = (operatorId: string, extension?: string): Promise<string> => {
+    const op = OPERATORS.find((o) => o.id === operatorId);
+    return issuer.sign({ sub: operatorId, ext: extension ?? op?.extension ?? '' });
+  };
+  return {
+    sim,
+    gateway,
+    issuer,
+    dir,
+    token,
+    async login(operatorId, extension) {
+      const { client } = await OperatorClient.login(gateway.url, await token(operatorId, extension));
+      return client;
+    },
+    async stop() {
+      await gateway.stop();
+      await sim.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
