@@ -10,3 +10,6 @@ import './calls.test.js';
 import './webhooks.test.js';
 import './live-socket.test.js';
 import './uplink/all.test.js';
+import './access.test.js';
+import './hostile.test.js';
+import './ops.test.js';

@@ -6,7 +6,8 @@
  *   and a request whose Origin is another site is refused (CSRF), whatever it carries.
  * A present but bad Authorization header is refused; it never falls back to the cookie.
  *
- * Routes say what they need in `config.auth`: `public`, `optional`, or (default) `required`;
+ * Routes say what they need in `config.auth`: `public`, `optional`, or `required` (the default
+ * under /api/v1; elsewhere — API docs, panel files — the default is `public`);
  * `config.siteCredential: true` lets a site credential in. Role and site checks are the handlers'
  * (accounts/access.ts).
  */
@@ -51,7 +52,9 @@ export function authenticationHook(core: HubCore, publicOrigin: string | undefin
   return async function authenticate(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
     request.principal = null;
     request.csrfToken = null;
-    const mode = request.routeOptions.config.auth ?? 'required';
+    // Secure by default for the API; routes of plugins outside it (API docs, panel files) are public.
+    const inApi = (request.routeOptions.url ?? '').startsWith('/api/v1');
+    const mode = request.routeOptions.config.auth ?? (inApi ? 'required' : 'public');
     if (mode === 'public') return;
 
     const unsafe = !SAFE_METHODS.has(request.method);

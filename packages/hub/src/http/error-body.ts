@@ -36,23 +36,35 @@ interface ValidationItem {
 }
 
 function validationProblems(error: FastifyError): FieldProblem[] {
-  const items = (error.validation ?? []) as ValidationItem[];
+  const items = ((error.validation ?? []) as ValidationItem[]).filter((i) => i.keyword !== 'boolean'); // typebox repeats additionalProperties as "schema is false"
+  const unions = new Set(items.filter((i) => i.keyword === 'anyOf').map((i) => i.instancePath ?? ''));
   const seen = new Set<string>();
   const out: FieldProblem[] = [];
-  for (const item of items) {
-    if (item.keyword === 'boolean') continue; // typebox repeats additionalProperties as "schema is false"
-    let path = fieldPath(error.validationContext, item.instancePath ?? '');
-    let reason = item.message ?? 'is not valid';
-    const extra = item.params?.additionalProperties;
-    if (item.keyword === 'additionalProperties' && Array.isArray(extra)) {
-      path = `${path}.${extra.join(',')}`;
-      reason = 'is not a known field';
-    }
+  const add = (path: string, reason: string): void => {
     const key = `${path}|${reason}`;
     if (!seen.has(key)) {
       seen.add(key);
       out.push({ path, reason });
     }
+  };
+  for (const item of items) {
+    const pointer = item.instancePath ?? '';
+    const path = fieldPath(error.validationContext, pointer);
+    if (unions.has(pointer)) {
+      // One line per union field instead of one per branch: "must be one of a, b, c".
+      if (item.keyword !== 'anyOf') continue;
+      const branches = items.filter((i) => (i.instancePath ?? '') === pointer && i.keyword !== 'anyOf');
+      const allowed = branches.map((b) => b.params?.allowedValue);
+      const literal = branches.length > 0 && branches.every((b) => b.keyword === 'const');
+      add(path, literal ? `must be one of ${allowed.map(String).join(', ')}` : 'does not match any allowed form');
+      continue;
+    }
+    const extra = item.params?.additionalProperties;
+    if (item.keyword === 'additionalProperties' && Array.isArray(extra)) {
+      for (const name of extra) add(`${path}.${String(name)}`, 'is not a known field');
+      continue;
+    }
+    add(path, item.message ?? 'is not valid');
   }
   return out;
 }

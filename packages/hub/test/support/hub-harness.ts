@@ -3,9 +3,8 @@
  * port, with a clock the test moves, and small HTTP helpers. Passwords use a cheap scrypt cost.
  */
 import { parseHubConfig, type HubConfig, type LoginResponse } from '@callgate/contracts';
-import { pino } from 'pino';
 import { Writable } from 'node:stream';
-import { startHub, type Hub, type StartHubOptions } from '../../src/hub.js';
+import { hubLogger, startHub, type Hub, type StartHubOptions } from '../../src/hub.js';
 import { openDatabase, type Engine } from '../../src/db/open-database.js';
 import { newTestDatabaseTarget } from './engines.js';
 
@@ -63,10 +62,8 @@ export async function startTestHub(
     database,
     clock: clock.fn,
     passwordCost: TEST_SCRYPT,
-    logger: pino(
-      { level: 'info', redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' } },
-      logs,
-    ),
+    // The production logger, writing into the capture: tests see what operators' log files would hold.
+    logger: hubLogger(config, logs),
     webhookPollMs: 50,
     ...options,
   });
