@@ -1,0 +1,52 @@
+/**
+ * The contracts the panel checks what it receives against, and the protocol constants it uses.
+ * Node side only: the panel's own code imports `contract-runtime.ts`, which in the browser bundle
+ * is replaced by checks compiled ahead of time from exactly these schemas
+ * (build/contract-runtime-plugin.ts), so no schema builder or validator compiler ships.
+ */
+import {
+  ApiErrorBody,
+  CloseCode,
+  Contact,
+  ContactLookupResponse,
+  DispositionOption,
+  HubCall,
+  HubSite,
+  HubUser,
+  LIVE_WS_PATH,
+  LiveCloseCode,
+  LiveServerMessage,
+  LoginResponse,
+  OPERATOR_PROTOCOL_VERSION,
+  OPERATOR_WS_PATH,
+  OperatorToken,
+  Page,
+  ServerMessage,
+  SessionInfo,
+} from '@callgate/contracts';
+import Type from 'typebox';
+
+export const panelSchemas = {
+  serverMessage: ServerMessage,
+  liveServerMessage: LiveServerMessage,
+  apiErrorBody: ApiErrorBody,
+  loginResponse: LoginResponse,
+  sessionInfo: SessionInfo,
+  operatorToken: OperatorToken,
+  contactLookup: ContactLookupResponse,
+  contact: Contact,
+  contactPage: Page(Contact),
+  hubCall: HubCall,
+  hubCallPage: Page(HubCall),
+  dispositions: Type.Array(DispositionOption),
+  sites: Type.Array(HubSite),
+  users: Type.Array(HubUser),
+};
+
+export const panelConstants = {
+  CloseCode,
+  LiveCloseCode,
+  OPERATOR_PROTOCOL_VERSION,
+  OPERATOR_WS_PATH,
+  LIVE_WS_PATH,
+};
