@@ -23,6 +23,7 @@ import { WrapUpController } from './operators/wrap-up.js';
 import { startGatewayHttp, type GatewayHttpServer } from './server/http-server.js';
 import { OperatorSocket } from './server/operator-socket.js';
 import { TelephonyLink } from './telephony/index.js';
+import { HubCommandBridge, startGatewayUplink, type GatewayUplink, type GatewayUplinkOptions } from './uplink/index.js';
 
 export interface GatewayOptions {
   /** Overrides for tests and the demo. */
@@ -33,6 +34,8 @@ export interface GatewayOptions {
   ami?: { keepaliveIntervalMs?: number; reconnect?: { initialDelayMs?: number; maxDelayMs?: number } };
   /** Operator socket tuning. */
   sockets?: { helloTimeoutMs?: number; heartbeatSeconds?: number };
+  /** Uplink tuning (tests and the chaos run reconnect faster). */
+  uplink?: Pick<GatewayUplinkOptions, 'backoff' | 'connectTimeoutMs'>;
 }
 
 export interface RunningGateway {
@@ -44,6 +47,8 @@ export interface RunningGateway {
   readonly verifier: TokenVerifier;
   readonly metrics: GatewayMetrics;
   readonly logger: Logger;
+  /** The outbox and the link to the hub (docs/uplink.md). */
+  readonly uplink: GatewayUplink;
   /** Subscribes to the engine's domain events (the uplink feeds on these). */
   onDomainEvent(listener: (event: DomainEvent) => void): () => void;
   stop(): Promise<void>;
@@ -91,6 +96,22 @@ export async function startGateway(loaded: LoadedSiteConfig, options: GatewayOpt
   client.on('event', () => metrics.amiEvents.inc());
 
   const telephony = new TelephonyLink({ client, site: config, logger });
+  // Subscribed before anything else: every call.ended is in the outbox (on disk) before any
+  // other part of the gateway reacts to the end of the call (issue 7).
+  const hubCommands = new HubCommandBridge(
+    () => config.operators,
+    (operator, id, command) => executor.handle(operator, id, command),
+  );
+  const uplink = await startGatewayUplink({
+    config,
+    logger,
+    registry: metrics.registry,
+    subscribe: (listener) => telephony.onDomainEvent(listener),
+    snapshot: () => telephony.snapshot(),
+    onKeys: (jwks) => verifier.setKeys(jwks),
+    onCommand: (command, commandId) => hubCommands.handle(command, commandId),
+    ...options.uplink,
+  });
   const hold =
     config.hold.method === 'ari' && config.hold.ariUsername && options.ariPassword
       ? ariHoldControl({ url: config.hold.ariUrl, username: config.hold.ariUsername, password: options.ariPassword })
@@ -118,7 +139,9 @@ export async function startGateway(loaded: LoadedSiteConfig, options: GatewayOpt
     limiter: new RateLimiter({ burst: 20, perSecond: 5 }),
     dialLimiter: new RateLimiter({ burst: 3, perSecond: 1 / 3 }),
     now: Date.now,
-    reply: (operatorId, reply) => operators.reply(operatorId, reply),
+    reply: (operatorId, reply) => {
+      if (!hubCommands.settle(operatorId, reply)) operators.reply(operatorId, reply);
+    },
     endWrapUp: (operatorId) => {
       wrapUp.end(operatorId);
       operators.refreshStatus(operatorId);
@@ -205,6 +228,7 @@ export async function startGateway(loaded: LoadedSiteConfig, options: GatewayOpt
     verifier,
     metrics,
     logger,
+    uplink,
     onDomainEvent(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -216,6 +240,7 @@ export async function startGateway(loaded: LoadedSiteConfig, options: GatewayOpt
         await http.close();
         wrapUp.stop();
         await telephony.stop();
+        await uplink.stop();
         store.close();
         logger.info({}, 'gateway stopped');
       })();

@@ -8,3 +8,4 @@ export * from './config/index.js';
 export * from './telephony/index.js';
 export { GatewayError, GatewayErrorCode } from './errors.js';
 export { startGateway, createLogger, type GatewayOptions, type RunningGateway } from './gateway.js';
+export * from './uplink/index.js';

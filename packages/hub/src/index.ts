@@ -22,3 +22,4 @@ export { parseSiteCredential } from './sites/site-credential.js';
 export { signWebhook, verifyWebhookSignature, type SignatureCheck } from './webhooks/webhook-signature.js';
 export { LiveView } from './live/live-view.js';
 export { systemClock, type Clock } from './clock.js';
+export * from './uplink/index.js';

@@ -51,6 +51,8 @@ export interface FaultProxy {
   setLatency(ms: number, jitterMs?: number): void;
   setBlackhole(on: boolean): void;
   setRefuse(on: boolean): void;
+  /** New connections go to this target from now on (a restarted server on another port). */
+  retarget(target: { host: string; port: number }): void;
   resetAll(): number;
   dropAll(): number;
   halfOpenAll(direction?: HalfOpenDirection): number;
@@ -156,7 +158,7 @@ class Pipe {
   constructor(
     readonly client: net.Socket,
     private readonly state: ProxyState,
-    private readonly target: { host: string; port: number },
+    private readonly target: () => { host: string; port: number },
     stats: FaultProxyStats,
     private readonly onClosed: (pipe: Pipe) => void,
   ) {
@@ -182,7 +184,7 @@ class Pipe {
   /** Connects to the target (deferred while blackholed: the SYN is lost too). */
   connectUpstream(): void {
     if (this.upstream || this.closed || this.client.destroyed) return;
-    const upstream = net.connect(this.target);
+    const upstream = net.connect(this.target());
     this.upstream = upstream;
     upstream.setNoDelay(true);
     upstream.on('connect', () => this.toTarget.pump());
@@ -265,6 +267,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     bytesToClient: 0,
   };
   const pipes = new Set<Pipe>();
+  let target = options.target;
   const server = net.createServer((client) => {
     client.setNoDelay(true);
     if (state.refuse) {
@@ -274,7 +277,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       return;
     }
     stats.accepted += 1;
-    pipes.add(new Pipe(client, state, options.target, stats, (p) => pipes.delete(p)));
+    pipes.add(new Pipe(client, state, () => target, stats, (p) => pipes.delete(p)));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -304,6 +307,9 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     },
     setRefuse(on) {
       state.refuse = on;
+    },
+    retarget(next) {
+      target = next;
     },
     resetAll() {
       const n = pipes.size;

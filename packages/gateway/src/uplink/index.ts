@@ -2,12 +2,12 @@
  * The gateway's end of the site uplink (issue 7, docs/uplink.md): the durable outbox and the
  * client that drains it to the hub.
  *
- * Wiring (gateway.ts):
- *   const outbox = openOutbox(config.dataDir);
- *   const credential = await readSiteCredential(config.hub.credentialFile, config.site.id);
- *   const uplink = startUplinkClient({ url: config.hub.url, credential, outbox, snapshot, onConfig, onCommand, logger, registry });
- *   for each engine event: if (e.type === 'call.ended') { outbox.append(e.record); uplink.kick(); }  uplink.publish(e);
- *   on SIGTERM: await uplink.stop(); outbox.close();
+ * Wiring (gateway.ts), right after the telephony link is made so the outbox is the first to
+ * see every `call.ended`:
+ *   const uplink = await startGatewayUplink({ config, logger, registry: metrics.registry,
+ *     subscribe: (l) => telephony.onDomainEvent(l), snapshot: () => telephony.snapshot(),
+ *     onKeys: (jwks) => verifier.setKeys(jwks), onCommand });
+ *   …and on SIGTERM, after telephony.stop(): await uplink.stop();
  */
 export {
   openOutbox,
@@ -32,4 +32,12 @@ export {
   type UplinkClientOptions,
   type UplinkLinkStatus,
 } from './uplink-client.js';
+export {
+  DIRECTORY_CACHE_FILE,
+  startGatewayUplink,
+  VERIFIERS_CACHE_FILE,
+  type GatewayUplink,
+  type GatewayUplinkOptions,
+} from './gateway-uplink.js';
+export { HubCommandBridge, type RunOperatorCommand } from './hub-command-bridge.js';
 export { LINK_STATES, UplinkMetrics, type LinkState } from './uplink-metrics.js';

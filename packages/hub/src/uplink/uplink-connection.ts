@@ -10,7 +10,6 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
-import type { Logger } from 'pino';
 import WebSocket from 'ws';
 import {
   HEARTBEAT_MISSES,
@@ -31,6 +30,7 @@ import {
 import { proofMatches } from './site-proof.js';
 import type { UplinkHubPort } from './uplink-hub-port.js';
 import type { HubUplinkMetrics } from './uplink-metrics.js';
+import type { UplinkLogger } from './uplink-server.js';
 
 /** A frame's text, whatever form ws delivered it in. */
 function rawText(data: WebSocket.RawData): string {
@@ -79,7 +79,7 @@ export class UplinkConnection {
   private readonly timers: NodeJS.Timeout[] = [];
   /** Config versions the gateway has (from its hello, then its acks). */
   readonly configVersions: Partial<Record<ConfigKind, string>> = {};
-  private readonly log: Logger;
+  private readonly log: UplinkLogger;
 
   constructor(
     private readonly ws: WebSocket,
@@ -88,7 +88,7 @@ export class UplinkConnection {
     private readonly owner: ConnectionOwner,
     private readonly settings: UplinkSettings,
     private readonly metrics: HubUplinkMetrics,
-    logger: Logger,
+    logger: UplinkLogger,
     private readonly now: () => number,
     rawSocket: Socket | undefined,
   ) {

@@ -9,7 +9,6 @@
  * Fastify server (@fastify/websocket route at UPLINK_WS_PATH) or a bare node:http server.
  */
 import type { IncomingMessage } from 'node:http';
-import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type WebSocket from 'ws';
 import {
@@ -28,9 +27,19 @@ import { UplinkConnection, type ConnectionOwner, type UplinkSettings } from './u
 import type { UplinkHubPort } from './uplink-hub-port.js';
 import { HubUplinkMetrics, type SiteUplinkView } from './uplink-metrics.js';
 
+/** The logging the uplink does: pino's interface (the hub's logger, or Fastify's, which is the same pino). */
+export interface UplinkLogger {
+  child(bindings: Record<string, unknown>): UplinkLogger;
+  trace(obj: object, msg?: string): void;
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
 export interface UplinkServerOptions {
   port: UplinkHubPort;
-  logger: Logger;
+  logger: UplinkLogger;
   registry: Registry;
   now?: () => number;
   /** Gateways ping this often; a link silent for 3 intervals is closed (default 5 s). */

@@ -1,2 +1,3 @@
 // The uplink endpoint's tests (imported by ../all.test.ts), on SQLite and PostgreSQL.
 import './uplink-server.test.js';
+import './uplink-plugin.test.js';
