@@ -4,7 +4,10 @@
  */
 import type { Command } from './command.js';
 import { amiCommand } from './commands/ami.js';
+import { doctorCommand } from './commands/doctor.js';
 import { gatewayCommand } from './commands/gateway.js';
+import { hubCommand } from './commands/hub.js';
+import { adminCommand } from './commands/admin.js';
 import { replayCommand } from './commands/replay.js';
 
-export const commands: readonly Command[] = [gatewayCommand, amiCommand, replayCommand];
+export const commands: readonly Command[] = [hubCommand, adminCommand, gatewayCommand, doctorCommand, amiCommand, replayCommand];

@@ -9,3 +9,4 @@ export * from './telephony/index.js';
 export { GatewayError, GatewayErrorCode } from './errors.js';
 export { startGateway, createLogger, type GatewayOptions, type RunningGateway } from './gateway.js';
 export * from './uplink/index.js';
+export { formatReport, runDoctor, type CheckResult, type CheckStatus, type DoctorReport } from './doctor/doctor.js';
