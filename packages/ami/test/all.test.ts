@@ -6,3 +6,6 @@ import './actions.test.js';
 import './events.test.js';
 import './trace.test.js';
 import './client.test.js';
+import './backoff.test.js';
+import './listeners.test.js';
+import './message.test.js';

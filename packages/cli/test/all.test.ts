@@ -1,2 +1,3 @@
 // The cli package's single test entry (one process per package; see scripts/test.mjs).
 import './replay.test.js';
+import './ami.test.js';
