@@ -1,3 +1,4 @@
 // The cli package's single test entry (one process per package; see scripts/test.mjs).
 import './replay.test.js';
 import './ami.test.js';
+import './hub-admin.test.js';

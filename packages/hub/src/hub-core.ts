@@ -71,6 +71,7 @@ export class HubCore {
   readonly live: LiveView;
   private readonly timeZones = new Map<string, string>();
   private housekeeping: NodeJS.Timeout | undefined;
+  private stopListening: () => void = () => undefined;
 
   constructor(
     readonly database: HubDatabase,
@@ -153,13 +154,15 @@ export class HubCore {
         }
       },
     });
-    this.events.on('directory-changed', () => {
-      this.refreshSites().catch((error: unknown) => logger.error({ err: error }, 'reloading sites failed'));
-    });
   }
 
   /** Makes the first signing key if needed, loads sites and today's records into the live view, starts timers. */
   async start(): Promise<void> {
+    this.stopListening = this.events.on('directory-changed', () => {
+      this.refreshSites().catch((error: unknown) =>
+        this.options.logger.error({ err: error }, 'reloading sites failed'),
+      );
+    });
     await this.keys.ensure();
     await this.refreshSites();
     await this.seedLiveCounters();
@@ -175,6 +178,7 @@ export class HubCore {
 
   /** Stops timers and waits for webhook deliveries in flight. Does not close the database. */
   async stop(): Promise<void> {
+    this.stopListening();
     if (this.housekeeping) clearInterval(this.housekeeping);
     this.housekeeping = undefined;
     await this.dispatcher.stop();

@@ -52,6 +52,11 @@ export const REDACTED_LOG_PATHS = [
   '*.secret',
 ];
 
+/** A logger that writes nothing (the admin CLI, tools). */
+export function silentLogger(): Logger {
+  return pino({ level: 'silent' });
+}
+
 export function hubLogger(config: HubConfig, destination?: NodeJS.WritableStream): Logger {
   const options = {
     level: config.logLevel,

@@ -6,7 +6,7 @@
  *   `acceptLiveSnapshot` and `setSiteLinked`, and listens on `events`;
  * - `openDatabase`, `loadHubConfig` — for `callgate hub` and `callgate admin`.
  */
-export { startHub, hubLogger, REDACTED_LOG_PATHS, type Hub, type StartHubOptions } from './hub.js';
+export { startHub, hubLogger, silentLogger, REDACTED_LOG_PATHS, type Hub, type StartHubOptions } from './hub.js';
 export { HubCore, type HubCoreOptions } from './hub-core.js';
 export { DEFAULT_PANEL_DIR, type HubApp, type HubPlugin } from './http/server.js';
 export { HubEvents, type HubEventMap } from './hub-events.js';
