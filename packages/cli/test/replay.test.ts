@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
 import { Writable } from 'node:stream';
 import { callRecordValidator, domainEventValidator } from '@callgate/contracts';
+import { callIdForLinkedid } from '@callgate/gateway';
 import { main } from '../src/main.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -103,7 +104,8 @@ describe('callgate replay', async () => {
     for (const event of events) assert.ok(domainEventValidator.check(event), JSON.stringify(event));
     const ended = lines.findIndex((l) => l.event?.type === 'call.ended');
     assert.equal(lines[ended + 1]?.kind, 'record');
-    assert.equal(lines[ended + 1]?.callId, '1795795786.22');
+    // The customer's Linkedid in 11 is 1795795786.22; the call id is derived from it.
+    assert.equal(lines[ended + 1]?.callId, callIdForLinkedid('lab-22', '1795795786.22'));
   });
 
   it('--start sets the wall-clock time of t = 0', async () => {

@@ -10,3 +10,4 @@ import './engine/operator-status.test.js';
 import './engine/properties.test.js';
 import './uplink/all.test.js';
 import './e2e/operator-websocket.test.js';
+import './telephony/pbx-sim.test.js';

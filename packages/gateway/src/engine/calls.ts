@@ -6,6 +6,7 @@
  * the Local pair of an attended transfer and the PSTN leg of a click-to-call (fixtures/ami
  * README, "Identifiers"). A channel keeps the call it had when first seen.
  */
+import { createHash } from 'node:crypto';
 import type { ChannelSnapshot } from '@callgate/ami';
 import { emitBase, type StepContext } from './context.js';
 import { classifyChannel } from './engine-config.js';
@@ -15,12 +16,18 @@ import { buildRecord } from './record-builder.js';
 import { closeSegment } from './segments.js';
 import type { Call, Channel, EngineState, PendingOriginate } from './state.js';
 
-/** Call ids travel in URLs and operator messages (contracts: `^[A-Za-z0-9_.:-]+$`, ≤ 100). */
-const CALL_ID_CHARS = /[^A-Za-z0-9_.:-]/g;
-export function toCallId(raw: string): string {
-  const id = raw.replace(CALL_ID_CHARS, '_').slice(0, 100);
-  return id === '' ? '_' : id;
+/**
+ * The call id of a call the gateway did not start: derived from the site and the call's
+ * Linkedid, so the same call always gets the same id (a re-delivered record, a gateway that
+ * restarts mid-call and resynchronises) while the Uniqueid itself — a telephony internal
+ * operators must not see — never leaves the gateway. Linkedids are unique across Asterisk
+ * restarts (`<epoch>.<sequence>`, or the `systemname-` form), so ids are too.
+ */
+export function callIdForLinkedid(siteId: string, linkedid: string): string {
+  return `c-${createHash('sha256').update(`${siteId}\n${linkedid}`).digest('hex').slice(0, 24)}`;
 }
+
+/** Call ids travel in URLs and operator messages (contracts: `^[A-Za-z0-9_.:-]+$`, ≤ 100). */
 export function isCallId(raw: string): boolean {
   return raw.length > 0 && raw.length <= 100 && !/[^A-Za-z0-9_.:-]/.test(raw);
 }
@@ -123,7 +130,7 @@ export function createCall(ctx: StepContext, key: string, first: Channel, adopte
   const inbound = origin !== 'operator';
   const call: Call = {
     key,
-    callId: toCallId(key),
+    callId: callIdForLinkedid(state.config.siteId, key),
     callIdFixed: false,
     channels: new Map([[first.uniqueid, first]]),
     firstLeg: first.uniqueid,

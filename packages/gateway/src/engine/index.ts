@@ -34,5 +34,5 @@ export {
   type OperatorCallView,
 } from './queries.js';
 export { normalizeNumber } from './phone-number.js';
-export { isCallId, toCallId } from './calls.js';
+export { callIdForLinkedid, isCallId } from './calls.js';
 export { replayTrace, traceInputs, type ReplayOptions, type ReplayResult } from './replay.js';

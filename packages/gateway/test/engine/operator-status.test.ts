@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { OperatorStatus } from '@callgate/contracts';
-import { replayTrace } from '../../src/engine/index.js';
+import { callIdForLinkedid, replayTrace } from '../../src/engine/index.js';
 import { CHANSIP, loadSite, loadTrace, PJSIP } from './support.js';
 
 function statuses(
@@ -51,12 +51,13 @@ describe('operator status', () => {
 
   it('an operator ringing, then talking, carries the call id; idle again after the call', () => {
     const calls = statuses(PJSIP, '02-inbound-queue-answered-customer-hangup', 'op-1001');
+    const callId = callIdForLinkedid('lab-22', '1795795616.0');
     const phones = calls.map((s) => [s.phone, s.callId]);
     assert.deepEqual(
       phones.filter((p, i) => JSON.stringify(p) !== JSON.stringify(phones[i - 1])),
       [
-        ['ringing', '1795795616.0'],
-        ['in-call', '1795795616.0'],
+        ['ringing', callId],
+        ['in-call', callId],
         ['idle', null],
       ],
     );

@@ -21,8 +21,16 @@ import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 import type { CallRecord } from '@callgate/contracts';
 import { callRecordValidator } from '@callgate/contracts';
+import { callIdForLinkedid } from '../../src/engine/index.js';
 import { replayOutputLines, replayTraceFile } from '../../src/telephony/trace-replay.js';
 import { assertRecord, CHANSIP, listRecordings, PJSIP, sitePath, tracePath, type ExpectedRecord } from './support.js';
+
+/**
+ * A call the gateway did not start has the call id derived from its Linkedid (the Uniqueid of
+ * its first channel, here the customer's) and the site: operators never see a Uniqueid.
+ */
+const linked = (version: string, linkedid: string): string =>
+  callIdForLinkedid(version === CHANSIP ? 'lab-20' : 'lab-22', linkedid);
 
 const NORMAL = { code: 16, text: 'Normal Clearing' };
 const UNKNOWN = { code: 0, text: 'Unknown' };
@@ -80,7 +88,7 @@ const EXPECTED: Record<string, ExpectedRecord[]> = {
   [`${PJSIP}/02-inbound-queue-answered-customer-hangup`]: [
     {
       ...inbound,
-      callId: '1795795616.0',
+      callId: linked(PJSIP, '1795795616.0'),
       customerNumber: '+79161234567',
       startedAt: 670,
       answeredAt: 3202,
@@ -113,7 +121,7 @@ const EXPECTED: Record<string, ExpectedRecord[]> = {
   [`${CHANSIP}/02-inbound-queue-answered-customer-hangup`]: [
     {
       ...inbound,
-      callId: '1795797591.0',
+      callId: linked(CHANSIP, '1795797591.0'),
       customerNumber: '+79161234567',
       startedAt: 658,
       answeredAt: 3179,
@@ -148,7 +156,7 @@ const EXPECTED: Record<string, ExpectedRecord[]> = {
   [`${PJSIP}/04-inbound-queue-abandoned`]: [
     {
       ...inbound,
-      callId: '1795795654.6',
+      callId: linked(PJSIP, '1795795654.6'),
       customerNumber: '+79165550101',
       startedAt: 668,
       answeredAt: null,
@@ -283,7 +291,7 @@ const EXPECTED: Record<string, ExpectedRecord[]> = {
   [`${PJSIP}/10-hold-unhold`]: [
     {
       ...inbound,
-      callId: '1795795758.19',
+      callId: linked(PJSIP, '1795795758.19'),
       customerNumber: '+79165550101',
       startedAt: 660,
       answeredAt: 3187,
@@ -318,7 +326,7 @@ const EXPECTED: Record<string, ExpectedRecord[]> = {
   [`${PJSIP}/11-blind-transfer`]: [
     {
       ...inbound,
-      callId: '1795795786.22',
+      callId: linked(PJSIP, '1795795786.22'),
       customerNumber: '+79165550101',
       startedAt: 684,
       answeredAt: 3211,
@@ -368,7 +376,7 @@ const EXPECTED: Record<string, ExpectedRecord[]> = {
   [`${PJSIP}/12-attended-transfer`]: [
     {
       ...inbound,
-      callId: '1795795815.26',
+      callId: linked(PJSIP, '1795795815.26'),
       customerNumber: '+79165550101',
       startedAt: 675,
       answeredAt: 3197,
@@ -414,7 +422,7 @@ const EXPECTED: Record<string, ExpectedRecord[]> = {
   [`${PJSIP}/15-channel-snapshot-mid-call`]: [
     {
       ...inbound,
-      callId: '1795795870.32',
+      callId: linked(PJSIP, '1795795870.32'),
       customerNumber: '+79165550101',
       startedAt: 651,
       answeredAt: 3173,
@@ -449,7 +457,7 @@ const EXPECTED: Record<string, ExpectedRecord[]> = {
   [`${PJSIP}/16-ami-restart`]: [
     {
       ...inbound,
-      callId: '1795795997.0',
+      callId: linked(PJSIP, '1795795997.0'),
       customerNumber: '+79165550101',
       startedAt: 680,
       answeredAt: 3210,
@@ -481,7 +489,7 @@ const EXPECTED: Record<string, ExpectedRecord[]> = {
   [`${CHANSIP}/16-ami-restart`]: [
     {
       ...inbound,
-      callId: '1795797764.24',
+      callId: linked(CHANSIP, '1795797764.24'),
       customerNumber: '+79165550101',
       startedAt: 659,
       answeredAt: 3181,

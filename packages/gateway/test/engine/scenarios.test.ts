@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { AmiMessage } from '@callgate/ami';
 import type { CallRecord, DomainEvent } from '@callgate/contracts';
 import { callRecordValidator, domainEventValidator } from '@callgate/contracts';
-import { liveSnapshot, operatorCalls, step } from '../../src/engine/index.js';
+import { callIdForLinkedid, liveSnapshot, operatorCalls, step } from '../../src/engine/index.js';
 import { AmiScript, secondsBetween, type Leg } from './ami-script.js';
 import { loadSite, PJSIP } from './support.js';
 
@@ -262,7 +262,7 @@ describe('call engine: calls the recordings do not show', () => {
     const snapshot = liveSnapshot(state, s.base + 5000);
     assert.deepEqual(
       snapshot.calls.map((x) => [x.callId, x.state, x.operatorIds]),
-      [[c.uniqueid, 'on-hold', ['op-1001']]],
+      [[callIdForLinkedid('lab-22', c.uniqueid), 'on-hold', ['op-1001']]],
     );
     assert.equal(snapshot.operators.find((o) => o.operatorId === 'op-1001')?.phone, 'on-hold');
   });
@@ -286,13 +286,14 @@ describe('call engine: calls the recordings do not show', () => {
     assert.deepEqual([r.outcome, r.hangupBy, r.incomplete], ['answered', 'customer', false]);
   });
 
-  it('a call id from __CALLGATE_CALL_ID must be a safe id; anything else keeps the Linkedid', () => {
+  it('a call id from __CALLGATE_CALL_ID must be a safe id; anything else keeps the derived one', () => {
     const s = new AmiScript();
     const c = customer(s);
     s.varSet(c, '__CALLGATE_CALL_ID', 'bad id\u0007<script>');
     s.at(10).hangupRequest(c).hangup(c);
     const r = only(s.run(site).records);
-    assert.equal(r.callId, c.uniqueid);
+    assert.equal(r.callId, callIdForLinkedid('lab-22', c.uniqueid));
+    assert.doesNotMatch(r.callId, /\d+\.\d+/, 'no Uniqueid in a call id');
   });
 });
 

@@ -1,0 +1,412 @@
+/**
+ * The gateway's telephony link (AMI client → call engine) against pbx-sim over real TCP: the
+ * call situations of issue 4, staged with the simulator's control API, recorded by the engine.
+ * Virtual time (see sim-harness.ts) makes every duration exact, so records are compared to the
+ * values the script implies.
+ */
+import assert from 'node:assert/strict';
+import { afterEach, describe, it } from 'node:test';
+import { actions } from '@callgate/ami';
+import type { CallRecord } from '@callgate/contracts';
+import { callRecordValidator } from '@callgate/contracts';
+import { labWorld } from '@callgate/pbx-sim';
+import { startHarness, type SimHarness } from './sim-harness.js';
+
+let h: SimHarness | undefined;
+afterEach(async () => {
+  await h?.stop();
+  h = undefined;
+});
+
+async function harness(options: Parameters<typeof startHarness>[0] = {}): Promise<SimHarness> {
+  h = await startHarness(options);
+  return h;
+}
+
+function one(records: CallRecord[]): CallRecord {
+  assert.equal(records.length, 1, `one record, got ${JSON.stringify(records.map((r) => r.callId))}`);
+  const r = records[0] as CallRecord;
+  assert.ok(callRecordValidator.check(r), JSON.stringify(r));
+  return r;
+}
+
+const offers = (r: CallRecord): Array<[string, string]> => r.offers.map((o) => [o.operatorId, o.result]);
+const segments = (r: CallRecord): Array<[string, string]> => r.segments.map((s) => [s.operatorId, s.endedBy]);
+
+/** A click-to-call the way the gateway sends it: announce to the engine, then Originate. */
+async function clickToCall(x: SimHarness, callId: string, number: string, operator = '1001'): Promise<void> {
+  const actionId = x.link.nextActionId();
+  x.link.originateRequested({
+    callId,
+    operatorId: `op-${operator}`,
+    customerNumber: `+${number}`,
+    crmRef: `crm-${callId}`,
+    actionId,
+  });
+  try {
+    await x.link.send(
+      actions.originate({
+        channel: `PJSIP/${operator}`,
+        context: 'outbound',
+        exten: number,
+        callerId: `"CRM" <${number}>`,
+        timeoutMs: 20_000,
+        async: true,
+        variables: {
+          'PJSIP_HEADER(add,Call-Info)': '<sip:127.0.0.1>;answer-after=0',
+          __CALLGATE_CALL_ID: callId,
+          __CALLGATE_CRM_REF: `crm-${callId}`,
+        },
+      }),
+      { actionId },
+    );
+  } catch (error) {
+    x.link.originateFailed(actionId, error instanceof Error ? error.message : String(error));
+  }
+  await x.settle();
+}
+
+describe('telephony link against pbx-sim (real TCP)', () => {
+  it('inbound via queue, answered, the customer hangs up', async () => {
+    const x = await harness();
+    const call = x.sim.control.customerCalls({ from: '79161234567', name: 'Иван Петров', line: '74950000000' });
+    await x.settle();
+    await x.advance(2500);
+    x.sim.control.phone('1001').answer();
+    await x.settle();
+    await x.advance(5000);
+    call.hangup();
+    await x.settle();
+    const r = one(x.records());
+    assert.deepEqual(
+      [r.direction, r.customerNumber, r.line, r.queue],
+      ['inbound', '+79161234567', '74950000000', 'support'],
+    );
+    assert.deepEqual([r.outcome, r.hangupBy, r.incomplete], ['answered', 'customer', false]);
+    assert.equal(r.waitSeconds, 2.0, 'Queue() starts 0.5 s after Answer(); answered at 2.5 s');
+    assert.equal(r.talkSeconds, 5.0);
+    assert.deepEqual(segments(r), [['op-1001', 'hangup']]);
+    assert.deepEqual(offers(r).sort(), [
+      ['op-1001', 'answered'],
+      ['op-1002', 'cancelled'],
+    ]);
+  });
+
+  it('inbound via queue, answered, the operator hangs up', async () => {
+    const x = await harness();
+    x.sim.control.customerCalls({ from: '79161234567', line: '74950000000' });
+    await x.settle();
+    await x.advance(1500);
+    x.sim.control.phone('1002').answer();
+    await x.settle();
+    await x.advance(3000);
+    x.sim.control.phone('1002').hangup();
+    await x.settle();
+    const r = one(x.records());
+    assert.deepEqual([r.outcome, r.hangupBy], ['answered', 'operator']);
+    assert.deepEqual(segments(r), [['op-1002', 'hangup']]);
+    assert.equal(r.talkSeconds, 3.0);
+  });
+
+  it('abandoned in the queue while both phones ring', async () => {
+    const x = await harness();
+    const call = x.sim.control.customerCalls({ from: '79165550101', line: '74950000000' });
+    await x.settle();
+    await x.advance(4000);
+    call.hangup();
+    await x.settle();
+    const r = one(x.records());
+    assert.deepEqual([r.outcome, r.hangupBy, r.answeredAt], ['abandoned', 'customer', null]);
+    assert.equal(r.waitSeconds, 3.5);
+    assert.deepEqual(offers(r).sort(), [
+      ['op-1001', 'cancelled'],
+      ['op-1002', 'cancelled'],
+    ]);
+  });
+
+  it('ring-no-answer, then the next operator answers (one member at a time)', async () => {
+    const world = labWorld();
+    const support = world.queues.find((q) => q.name === 'support');
+    assert.ok(support);
+    support.strategy = 'rrmemory';
+    const x = await harness({ world });
+    x.sim.control.customerCalls({ from: '79165550101', line: '74950000000' });
+    await x.settle();
+    // The first member rings the queue's 10 s timeout, then after retry (2 s) the next one.
+    await x.advance(13_500);
+    const ringing = ['1001', '1002'].find((p) => x.sim.control.phone(p).ringing);
+    assert.ok(ringing, 'the next member rings');
+    x.sim.control.phone(ringing).answer();
+    await x.settle();
+    await x.advance(2000);
+    x.sim.control.phone(ringing).hangup();
+    await x.settle();
+    const r = one(x.records());
+    const missed = ringing === '1001' ? 'op-1002' : 'op-1001';
+    assert.deepEqual(offers(r), [
+      [missed, 'no-answer'],
+      [`op-${ringing}`, 'answered'],
+    ]);
+    assert.equal(r.offers[0]?.ringSeconds, 10.0);
+    assert.deepEqual([r.outcome, r.hangupBy], ['answered', 'operator']);
+  });
+
+  it('an operator calling a colleague is one internal record', async () => {
+    const x = await harness();
+    // 1001 "dials" 1002: an Originate of 1001's phone into internal,1002 (pbx-sim has no
+    // off-hook dialling); the phone answers its own leg, then Dial(PJSIP/1002) rings 1002.
+    await x.link.send(actions.originate({ channel: 'PJSIP/1001', context: 'internal', exten: '1002', async: true }));
+    await x.advance(100);
+    x.sim.control.phone('1001').answer();
+    await x.settle();
+    await x.advance(1000);
+    x.sim.control.phone('1002').answer();
+    await x.settle();
+    await x.advance(4000);
+    x.sim.control.phone('1002').hangup();
+    await x.settle();
+    const r = one(x.records());
+    assert.deepEqual([r.direction, r.customerNumber, r.queue], ['internal', null, null]);
+    assert.deepEqual(segments(r), [
+      ['op-1001', 'hangup'],
+      ['op-1002', 'hangup'],
+    ]);
+    assert.deepEqual([r.outcome, r.hangupBy, r.talkSeconds], ['answered', 'operator', 4.0]);
+  });
+
+  it('click-to-call answered: our call id and CRM reference, one segment', async () => {
+    const x = await harness();
+    await clickToCall(x, 'cc-answered', '79990000001');
+    await x.advance(2500); // auto-answer 0.3 s, the number answers 2 s after its Dial
+    await x.advance(4000);
+    x.sim.control.phone('1001').hangup();
+    await x.settle();
+    const r = one(x.records());
+    assert.deepEqual(
+      [r.callId, r.crmRef, r.direction, r.customerNumber],
+      ['cc-answered', 'crm-cc-answered', 'outbound', '+79990000001'],
+    );
+    assert.deepEqual([r.outcome, r.hangupBy], ['answered', 'operator']);
+    assert.equal(r.ringSeconds, 2.0);
+    assert.deepEqual(offers(r), [['op-1001', 'answered']]);
+    assert.deepEqual(segments(r), [['op-1001', 'hangup']]);
+  });
+
+  it('click-to-call to a busy number', async () => {
+    const x = await harness();
+    await clickToCall(x, 'cc-busy', '79990000002');
+    await x.advance(1000);
+    const r = one(x.records());
+    assert.deepEqual([r.callId, r.outcome, r.hangupBy, r.hangupCause.code], ['cc-busy', 'busy', 'customer', 17]);
+  });
+
+  it('click-to-call nobody answers: no-answer after the 30 s Dial', async () => {
+    const x = await harness();
+    await clickToCall(x, 'cc-noanswer', '79990000003');
+    await x.advance(31_000);
+    const r = one(x.records());
+    assert.deepEqual([r.outcome, r.hangupBy], ['no-answer', 'system']);
+    assert.equal(r.ringSeconds, 30.0);
+  });
+
+  it("click-to-call that fails: the operator's phone is not registered", async () => {
+    const x = await harness();
+    x.sim.control.phone('1001').unregister();
+    await x.settle();
+    await clickToCall(x, 'cc-failed', '79990000001');
+    await x.advance(500);
+    const r = one(x.records());
+    assert.deepEqual([r.callId, r.outcome, r.hangupBy, r.crmRef], ['cc-failed', 'failed', 'system', 'crm-cc-failed']);
+    assert.equal(x.link.status('op-1001')?.phone, 'unavailable');
+  });
+
+  it('click-to-call cancelled by the operator while the customer rings', async () => {
+    const x = await harness();
+    await clickToCall(x, 'cc-cancel', '79990000003');
+    await x.advance(3000);
+    const [view] = x.link.callsOf('op-1001');
+    assert.ok(view?.channel);
+    assert.equal(view.state, 'dialing');
+    x.link.hangupRequested('cc-cancel', 'op-1001');
+    await x.link.send(actions.hangup(view.channel));
+    await x.settle();
+    const r = one(x.records());
+    assert.deepEqual([r.outcome, r.hangupBy], ['cancelled', 'operator']);
+  });
+
+  it('hold and unhold from the phone', async () => {
+    const x = await harness();
+    const call = x.sim.control.customerCalls({ from: '79165550101', line: '74950000000' });
+    await x.settle();
+    await x.advance(1000);
+    x.sim.control.phone('1001').answer();
+    await x.settle();
+    await x.advance(2000);
+    x.sim.control.phone('1001').hold();
+    await x.settle();
+    assert.equal(x.link.callsOf('op-1001')[0]?.state, 'on-hold');
+    await x.advance(4000);
+    x.sim.control.phone('1001').unhold();
+    await x.settle();
+    await x.advance(1000);
+    call.hangup();
+    await x.settle();
+    const r = one(x.records());
+    assert.deepEqual([r.holdSeconds, r.talkSeconds], [4.0, 3.0]);
+    const kinds = x.events.map((e) => e.type).filter((t) => t === 'call.held' || t === 'call.resumed');
+    assert.deepEqual(kinds, ['call.held', 'call.resumed']);
+  });
+
+  it('blind transfer: one record, two segments', async () => {
+    const x = await harness();
+    const call = x.sim.control.customerCalls({ from: '79165550101', line: '74950000000' });
+    await x.settle();
+    await x.advance(1000);
+    x.sim.control.phone('1001').answer();
+    await x.settle();
+    await x.advance(2000);
+    x.sim.control.phone('1001').blindTransfer('1003');
+    await x.settle();
+    await x.advance(1000);
+    x.sim.control.phone('1003').answer();
+    await x.settle();
+    await x.advance(3000);
+    call.hangup();
+    await x.settle();
+    const r = one(x.records());
+    assert.deepEqual(segments(r), [
+      ['op-1001', 'transfer'],
+      ['op-1003', 'hangup'],
+    ]);
+    assert.deepEqual([r.outcome, r.hangupBy, r.talkSeconds], ['answered', 'customer', 5.0]);
+    const transferred = x.events.find((e) => e.type === 'call.transferred');
+    assert.deepEqual(transferred && [transferred.kind, transferred.fromOperatorId, transferred.toOperatorId], [
+      'blind',
+      'op-1001',
+      'op-1003',
+    ]);
+  });
+
+  it('attended transfer: one record, two segments, the consultation on hold', async () => {
+    const x = await harness();
+    const call = x.sim.control.customerCalls({ from: '79165550101', line: '74950000000' });
+    await x.settle();
+    await x.advance(1000);
+    x.sim.control.phone('1001').answer();
+    await x.settle();
+    await x.advance(2000);
+    x.sim.control.phone('1001').attendedTransfer('1002');
+    await x.settle();
+    await x.advance(1000);
+    assert.equal(x.link.callsOf('op-1001')[0]?.state, 'consulting');
+    x.sim.control.phone('1002').answer();
+    await x.settle();
+    await x.advance(2000);
+    x.sim.control.phone('1001').hangup(); // completes the transfer
+    await x.settle();
+    await x.advance(3000);
+    call.hangup();
+    await x.settle();
+    const r = one(x.records());
+    assert.deepEqual(segments(r), [
+      ['op-1001', 'transfer'],
+      ['op-1002', 'hangup'],
+    ]);
+    assert.deepEqual([r.outcome, r.hangupBy], ['answered', 'customer']);
+    // Asterisk holds the customer only once the Atxfer's DTMF has been played (0.26 s in
+    // recording 12): on hold 2.7 s of the 3 s until 1001 hung up; talk 2.3 + 3.0.
+    assert.equal(r.holdSeconds, 2.7);
+    assert.equal(r.talkSeconds, 5.3);
+    const transferred = x.events.find((e) => e.type === 'call.transferred');
+    assert.deepEqual(transferred && [transferred.kind, transferred.fromOperatorId, transferred.toOperatorId], [
+      'attended',
+      'op-1001',
+      'op-1002',
+    ]);
+  });
+
+  it('AMI dropped mid-call: resynchronised, the call goes on, recorded once and flagged incomplete', async () => {
+    const x = await harness();
+    const call = x.sim.control.customerCalls({ from: '79165550101', line: '74950000000' });
+    await x.settle();
+    await x.advance(1000);
+    x.sim.control.phone('1001').answer();
+    await x.settle();
+    await x.advance(2000);
+    x.sim.control.dropAmiConnections();
+    await x.until('the link to notice', () => !x.link.connected);
+    await x.until('the reconnect and resync', () => x.link.connected);
+    assert.equal(x.link.callsOf('op-1001')[0]?.state, 'talking', 'still talking after the resync');
+    await x.advance(3000);
+    call.hangup();
+    await x.settle();
+    const r = one(x.records());
+    assert.deepEqual([r.outcome, r.hangupBy, r.incomplete], ['answered', 'customer', true]);
+    assert.deepEqual(segments(r), [['op-1001', 'hangup']]);
+  });
+
+  it('Asterisk restarted mid-call while connected: the hang-ups are seen, one record, nothing doubled', async () => {
+    const x = await harness();
+    x.sim.control.customerCalls({ from: '79165550101', line: '74950000000' });
+    await x.settle();
+    await x.advance(1000);
+    x.sim.control.phone('1001').answer();
+    await x.settle();
+    await x.advance(2000);
+    let up = false;
+    const back = x.sim.control.restart().then(() => {
+      up = true;
+    });
+    await x.until('the hang-ups', () => x.records().length > 0);
+    await x.runUntil('Asterisk back and the link resynchronised', () => up && x.link.connected);
+    await back;
+    await x.advance(1000);
+    const r = one(x.records());
+    assert.deepEqual([r.outcome, r.hangupBy, r.incomplete], ['answered', 'system', false]);
+  });
+
+  it('Asterisk restarted while the AMI link was down: closed at the loss, incomplete, never doubled', async () => {
+    const x = await harness();
+    x.sim.control.customerCalls({ from: '79165550101', line: '74950000000' });
+    await x.settle();
+    await x.advance(1000);
+    x.sim.control.phone('1001').answer();
+    await x.settle();
+    await x.advance(2000);
+    // The link drops, and Asterisk restarts before it is back: the hang-ups are never seen.
+    x.sim.control.dropAmiConnections();
+    let up = false;
+    const back = x.sim.control.restart().then(() => {
+      up = true;
+    });
+    await x.until('the link to notice', () => !x.link.connected);
+    await x.runUntil('Asterisk back and the link resynchronised', () => up && x.link.connected);
+    await back;
+    await x.advance(1000);
+    const r = one(x.records());
+    assert.deepEqual([r.outcome, r.hangupBy, r.incomplete], ['answered', 'system', true]);
+    assert.deepEqual(segments(r), [['op-1001', 'hangup']]);
+  });
+
+  it('chan_sip (Asterisk 20 flavour): SIP/ channels, hold without MusicClass, the same record', async () => {
+    const x = await harness({ flavour: 'asterisk-20-chansip' });
+    const call = x.sim.control.customerCalls({ from: '79161234567', line: '74950000000' });
+    await x.settle();
+    await x.advance(1000);
+    x.sim.control.phone('1002').answer();
+    await x.settle();
+    await x.advance(1000);
+    x.sim.control.phone('1002').hold();
+    await x.settle();
+    await x.advance(2000);
+    x.sim.control.phone('1002').unhold();
+    await x.settle();
+    await x.advance(1000);
+    call.hangup();
+    await x.settle();
+    const r = one(x.records());
+    assert.equal(r.site, 'lab-20');
+    assert.deepEqual([r.outcome, r.hangupBy, r.holdSeconds, r.talkSeconds], ['answered', 'customer', 2.0, 2.0]);
+    assert.deepEqual(segments(r), [['op-1002', 'hangup']]);
+  });
+});
