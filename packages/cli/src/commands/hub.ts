@@ -3,14 +3,14 @@
  * anything (readiness goes 503, live sockets close with 1001, requests and webhook deliveries in
  * flight finish, the database closes).
  */
-import { databaseUrlOf, engineOf, loadHubConfig, startHub } from '@callgate/hub';
+import { databaseUrlOf, engineOf, loadHubConfig, startHub, uplinkPlugin } from '@callgate/hub';
 import { intFlag, parseFlags, type Command } from '../command.js';
 
 const help = `Usage: callgate hub [--config FILE] [--host HOST] [--port PORT] [--data-dir DIR] [--public-url URL]
 
-Runs the hub: login and tokens, CRM data, call records from every site, the supervisors'
-live view, webhooks to your CRM, the operator panel, the API at /api/v1 (docs at /api/docs),
-/health, /ready and /metrics.
+Runs the hub: login and tokens, CRM data, call records from every site (the gateways' uplink
+at /uplink), the supervisors' live view, webhooks to your CRM, the operator panel, the API at
+/api/v1 (docs at /api/docs), /health, /ready and /metrics.
 
 Storage: a SQLite file in DIR (default ./data/hub/hub.sqlite); for PostgreSQL set
 DATABASE_URL=postgres://user@host:5432/db (or database.url in the config file). The schema is
@@ -52,7 +52,8 @@ export const hubCommand: Command = {
       },
     });
     if (ctx.signal.aborted) return 0;
-    const hub = await startHub({ config });
+    // The site gateways' uplink (docs/uplink.md) on the same port as the API.
+    const hub = await startHub({ config, plugins: [uplinkPlugin()] });
     const engine = engineOf(databaseUrlOf(config));
     ctx.stdout.write(`callgate hub: listening on ${hub.url} (${engine})\n`);
     const admins = await hub.core.users.list({ role: 'admin', limit: 1 });
