@@ -11,3 +11,4 @@ import './engine/properties.test.js';
 import './uplink/all.test.js';
 import './e2e/operator-websocket.test.js';
 import './telephony/pbx-sim.test.js';
+import './config/load-site-config.test.js';
