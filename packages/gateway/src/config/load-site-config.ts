@@ -4,7 +4,7 @@
  * the reason (`operators[2].endpoint: must match …`, `ami.secretFile: cannot read …`), all of
  * them at once, so a broken file is fixed in one go.
  *
- * Relative paths in the file (`ami.secretFile`, `hub.*File`, `dataDir`) are relative to the
+ * Relative paths in the file (`ami.secretFile`, `hold.ariPasswordFile`, `hub.*File`, `dataDir`) are relative to the
  * file itself, not to wherever the gateway was started from. Secrets are read from their files
  * and never logged.
  */
@@ -20,6 +20,8 @@ export interface LoadedSiteConfig {
   path: string;
   /** The AMI secret (first line of `ami.secretFile`); empty when secrets were not read. */
   amiSecret: string;
+  /** The ARI password (first line of `hold.ariPasswordFile`) when `hold.method` is `ari`. */
+  ariPassword: string | undefined;
   /** Things that work but should be fixed (a secret file others can read). */
   warnings: string[];
 }
@@ -85,6 +87,7 @@ export function validateSiteConfig(input: unknown, path: string, baseDir: string
   config.dataDir = at(config.dataDir);
   if (config.hub.credentialFile !== undefined) config.hub.credentialFile = at(config.hub.credentialFile);
   if (config.hub.publicKeyFile !== undefined) config.hub.publicKeyFile = at(config.hub.publicKeyFile);
+  if (config.hold.ariPasswordFile !== undefined) config.hold.ariPasswordFile = at(config.hold.ariPasswordFile);
   return config;
 }
 
@@ -127,10 +130,16 @@ export async function loadSiteConfig(file: string, options: LoadOptions = {}): P
   const config = validateSiteConfig(parseConfigText(text, path), path, dirname(path));
   const warnings: string[] = [];
   let amiSecret = '';
+  let ariPassword: string | undefined;
   if (options.readSecrets ?? true) {
-    const { secret, warning } = await readSecretFile(config.ami.secretFile, 'ami.secretFile', path);
-    amiSecret = secret;
-    if (warning !== undefined) warnings.push(warning);
+    const ami = await readSecretFile(config.ami.secretFile, 'ami.secretFile', path);
+    amiSecret = ami.secret;
+    if (ami.warning !== undefined) warnings.push(ami.warning);
+    if (config.hold.method === 'ari' && config.hold.ariPasswordFile !== undefined) {
+      const ari = await readSecretFile(config.hold.ariPasswordFile, 'hold.ariPasswordFile', path);
+      ariPassword = ari.secret;
+      if (ari.warning !== undefined) warnings.push(ari.warning);
+    }
   }
-  return { config, path, amiSecret, warnings };
+  return { config, path, amiSecret, ariPassword, warnings };
 }

@@ -148,6 +148,19 @@ dialing: { defaultCountry: Russia, originateContext: outbound, internalContext: 
     assert.doesNotMatch(warnings[0] ?? '', /topsecret/);
   });
 
+  it('reads the ARI password when hold goes through ARI, naming its field when it is missing', async () => {
+    await file('ami.secret', 's3cret\n');
+    await file('ari.secret', 'ari-pass\n');
+    const ari = `${MINIMAL}hold: { method: ari, ariUsername: callgate, ariPasswordFile: ari.secret }\n`;
+    const loaded = await loadSiteConfig(await file('ari.yaml', ari));
+    assert.equal(loaded.ariPassword, 'ari-pass');
+    assert.equal(loaded.config.hold.ariPasswordFile, join(dir, 'ari.secret'));
+    await rejects(
+      await file('ari-missing.yaml', ari.replace('ari.secret', 'nope.secret')),
+      /hold\.ariPasswordFile: cannot read/,
+    );
+  });
+
   it('does not read secrets when told not to (callgate replay)', async () => {
     const path = await file('nosecret2.yaml', MINIMAL.replace('ami.secret', 'missing.secret'));
     const { amiSecret } = await loadSiteConfig(path, { readSecrets: false });
