@@ -1,0 +1,2 @@
+// The uplink end-to-end tests (one process; see scripts/test.mjs).
+import './link.test.js';
