@@ -195,6 +195,14 @@ export class HubCore {
     return this.calls.ingest(record, source);
   }
 
+  /**
+   * Several records in one transaction (the uplink's records frame): one outcome per record, in
+   * order; a thrown error means none was stored.
+   */
+  ingestRecords(records: readonly unknown[], source: Actor = 'system'): Promise<IngestOutcome[]> {
+    return this.calls.ingestMany(records, source);
+  }
+
   /** Checks a gateway's site credential (`cgs1.<site>.<secret>`). */
   verifySiteCredential(credential: string): Promise<Result<{ site: string }, HubError>> {
     return this.sites.verifyCredential(credential);

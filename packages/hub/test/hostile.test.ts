@@ -141,6 +141,26 @@ for (const engine of ENGINES) {
       assert.equal(batch.body.error.code, 'HUB_ERR_VALIDATION');
     });
 
+    it('refuses NUL characters, which the database cannot store, as validation errors, and dead-letters records holding one', async () => {
+      const body = await api(t.url, 'POST', '/api/v1/contacts', {
+        as: { token: anna.token },
+        body: { name: 'a\u0000b' },
+      });
+      assert.equal(body.status, 400);
+      assert.equal(code(body), 'HUB_ERR_VALIDATION');
+      const query = await api(t.url, 'GET', '/api/v1/contacts?q=%00', { as: { token: anna.token } });
+      assert.equal(code(query), 'HUB_ERR_VALIDATION');
+      const record = makeRecord({ crmRef: 'ref\u0000' });
+      const outcome = await t.hub.core.ingestRecord(record, 'site:tallinn');
+      assert.equal(outcome.result, 'dead-lettered', 'not a database error the uplink would retry forever');
+      const csv = await api(t.url, 'POST', '/api/v1/contacts/import', {
+        as: { token: admin.token },
+        body: 'name,phone\nA\u0000,+37251234567\n',
+        headers: { 'content-type': 'text/csv' },
+      });
+      assert.equal(code(csv), 'HUB_ERR_BAD_CSV');
+    });
+
     it('answers an unknown route with the same JSON error body', async () => {
       const r = await api(t.url, 'GET', '/api/v1/../../etc/passwd', { as: { token: anna.token } });
       assert.equal(r.status, 404);

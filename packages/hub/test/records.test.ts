@@ -160,6 +160,26 @@ for (const engine of ENGINES) {
       }
     });
 
+    it('stores a batch in one go, each record with its own outcome in order', async () => {
+      const a = makeRecord();
+      const b = makeRecord();
+      const outcomes = await t.hub.core.ingestRecords(
+        [a, { ...a }, { junk: true }, b, { ...b, incomplete: true }],
+        'site:tallinn',
+      );
+      assert.deepEqual(
+        outcomes.map((o) => [o.recordId, o.result]),
+        [
+          [a.recordId, 'stored'],
+          [a.recordId, 'duplicate'],
+          [null, 'dead-lettered'],
+          [b.recordId, 'stored'],
+          [b.recordId, 'duplicate'],
+        ],
+      );
+      assert.equal(await countCalls(a.recordId), 1);
+    });
+
     it('stores the same record once when two deliveries race', async () => {
       const record = makeRecord();
       const results = await Promise.all(

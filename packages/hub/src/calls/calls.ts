@@ -48,7 +48,7 @@ const MAX_PAYLOAD_CHARS = 1_000_000;
 function recordIdOf(raw: unknown): string | null {
   if (typeof raw === 'object' && raw !== null && 'recordId' in raw) {
     const id = raw.recordId;
-    if (typeof id === 'string' && id.length > 0) return id.slice(0, 200);
+    if (typeof id === 'string' && id.length > 0) return id.replace(/[\u0000-\u001f]/g, '').slice(0, 200);
   }
   return null;
 }
@@ -77,16 +77,54 @@ export class Calls {
    * database fails, in which case nothing was stored and the caller must not ack.
    */
   async ingest(raw: unknown, source: Actor): Promise<IngestOutcome> {
+    const [outcome] = await this.ingestMany([raw], source);
+    if (outcome === undefined) throw new Error('ingestMany returned no outcome for one record');
+    return outcome;
+  }
+
+  /**
+   * Stores a batch in one transaction (one commit, one WAL flush on PostgreSQL): every record
+   * gets its own outcome, a bad one is dead-lettered without failing the others, and a database
+   * failure stores none of them (the sender re-sends them all; ingest is idempotent).
+   */
+  async ingestMany(raws: readonly unknown[], source: Actor): Promise<IngestOutcome[]> {
+    const checked = raws.map((raw) => this.check(raw, source));
+    const outcomes = await this.db.transaction().execute(async (trx) => {
+      const out: IngestOutcome[] = [];
+      for (const c of checked) {
+        out.push(
+          c.ok ? await this.store(trx, c.record) : await this.deadLetter(trx, c.raw, source, c.reason, c.problems),
+        );
+      }
+      return out;
+    });
+    for (const outcome of outcomes) this.hooks.afterIngest?.(outcome.result, outcome.record);
+    return outcomes;
+  }
+
+  private check(
+    raw: unknown,
+    source: Actor,
+  ): { ok: true; record: CallRecord } | { ok: false; raw: unknown; reason: string; problems: readonly FieldProblem[] } {
     const parsed = callRecordValidator.parse(raw);
-    if (!parsed.ok)
-      return this.deadLetter(raw, source, 'the record does not match the call record schema', parsed.error.problems);
+    if (!parsed.ok) {
+      return {
+        ok: false,
+        raw,
+        reason: 'the record does not match the call record schema',
+        problems: parsed.error.problems,
+      };
+    }
     const record = parsed.value;
     const problems = semanticProblems(record);
     if (source.startsWith('site:') && source !== `site:${record.site}`) {
       problems.push({ path: 'site', reason: `is "${record.site}" but the record came from ${source}` });
     }
-    if (problems.length > 0) return this.deadLetter(raw, source, 'the record is inconsistent', problems);
+    if (problems.length > 0) return { ok: false, raw, reason: 'the record is inconsistent', problems };
+    return { ok: true, record };
+  }
 
+  private async store(trx: Transaction<HubTables>, record: CallRecord): Promise<IngestOutcome> {
     const rank = rankOf(record);
     const now = this.clock();
     const columns = {
@@ -107,36 +145,31 @@ export class Calls {
       record_json: JSON.stringify(record),
       updated_at: now,
     };
-    const result = await this.db.transaction().execute(async (trx) => {
-      const inserted = await trx
-        .insertInto('calls')
-        .values({ record_id: record.recordId, ...columns, received_at: now })
-        .onConflict((oc) => oc.column('record_id').doNothing())
-        .returning('record_id')
-        .executeTakeFirst();
-      if (inserted) {
-        await this.writeOperators(trx, record);
-        await this.hooks.onStored?.(trx, record, 'stored');
-        return 'stored' as const;
-      }
-      // One conditional statement: safe with several hub instances ingesting the same record.
-      const replaced = await trx
-        .updateTable('calls')
-        .set(columns)
-        .where('record_id', '=', record.recordId)
-        .where(
-          sql<boolean>`(complete, ended_at, detail_count) < (${rank.complete}, ${rank.endedAt}, ${rank.detailCount})`,
-        )
-        .executeTakeFirst();
-      if (Number(replaced.numUpdatedRows) === 0) return 'duplicate' as const;
-      await trx.deleteFrom('call_operators').where('record_id', '=', record.recordId).execute();
+    const inserted = await trx
+      .insertInto('calls')
+      .values({ record_id: record.recordId, ...columns, received_at: now })
+      .onConflict((oc) => oc.column('record_id').doNothing())
+      .returning('record_id')
+      .executeTakeFirst();
+    if (inserted) {
       await this.writeOperators(trx, record);
-      await this.hooks.onStored?.(trx, record, 'replaced');
-      return 'replaced' as const;
-    });
-    this.hooks.afterIngest?.(result, record);
-    if (result === 'duplicate') return { recordId: record.recordId, result };
-    return { recordId: record.recordId, result, record };
+      await this.hooks.onStored?.(trx, record, 'stored');
+      return { recordId: record.recordId, result: 'stored', record };
+    }
+    // One conditional statement: safe with several hub instances ingesting the same record.
+    const replaced = await trx
+      .updateTable('calls')
+      .set(columns)
+      .where('record_id', '=', record.recordId)
+      .where(
+        sql<boolean>`(complete, ended_at, detail_count) < (${rank.complete}, ${rank.endedAt}, ${rank.detailCount})`,
+      )
+      .executeTakeFirst();
+    if (Number(replaced.numUpdatedRows) === 0) return { recordId: record.recordId, result: 'duplicate' };
+    await trx.deleteFrom('call_operators').where('record_id', '=', record.recordId).execute();
+    await this.writeOperators(trx, record);
+    await this.hooks.onStored?.(trx, record, 'replaced');
+    return { recordId: record.recordId, result: 'replaced', record };
   }
 
   private async writeOperators(trx: Transaction<HubTables>, record: CallRecord): Promise<void> {
@@ -157,13 +190,14 @@ export class Calls {
   }
 
   private async deadLetter(
+    trx: Transaction<HubTables>,
     raw: unknown,
     source: Actor,
     reason: string,
     problems: readonly FieldProblem[],
   ): Promise<IngestOutcome> {
     const recordId = recordIdOf(raw);
-    const row = await this.db
+    const row = await trx
       .insertInto('dead_letters')
       .values({
         received_at: this.clock(),
@@ -175,7 +209,6 @@ export class Calls {
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    this.hooks.afterIngest?.('dead-lettered', undefined);
     return { recordId, result: 'dead-lettered', deadLetterId: row.id, problems: [...problems] };
   }
 

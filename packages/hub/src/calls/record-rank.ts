@@ -53,5 +53,10 @@ export function semanticProblems(record: CallRecord): { path: string; reason: st
   if (record.outcome === 'answered' && record.answeredAt === null) {
     problems.push({ path: 'answeredAt', reason: 'is null but the outcome is answered' });
   }
+  // PostgreSQL text cannot hold NUL; stored, it would fail the insert on every redelivery and
+  // block the site's outbox behind it. As a dead letter it is kept (JSON escapes it) and reported.
+  if (JSON.stringify(record).includes('\\u0000')) {
+    problems.push({ path: '', reason: 'holds a NUL character, which cannot be stored' });
+  }
   return problems;
 }

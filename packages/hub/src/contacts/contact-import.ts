@@ -66,6 +66,8 @@ export interface ParsedImport {
 
 /** Parses and validates the whole file; pure. */
 export function parseContactsCsv(text: string, country: string | undefined): ParsedImport {
+  if (text.includes('\u0000'))
+    throw new HubError(HubErrorCode.BadCsv, 'the file holds NUL characters; is it a spreadsheet, not CSV?');
   let rows: { record: string[]; info: { lines: number } }[];
   try {
     rows = parse(text, {

@@ -34,6 +34,39 @@ import { authRoutes, wellKnownRoutes } from './routes/auth-routes.js';
 import { crmRoutes } from './routes/crm-routes.js';
 import { webhookRoutes } from './routes/webhook-routes.js';
 
+function holdsNul(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (depth > 64 || value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) return value.some((v) => holdsNul(v, depth + 1));
+  return Object.entries(value as Record<string, unknown>).some(
+    ([k, v]) => k.includes('\u0000') || holdsNul(v, depth + 1),
+  );
+}
+
+/**
+ * PostgreSQL text cannot hold NUL: one in a field would fail the query as an internal error.
+ * Refused at the door instead, in JSON bodies and in URLs (the only ways in), as a validation
+ * error naming the reason.
+ */
+function rejectNulCharacters(app: HubApp): void {
+  const nul = (): HubError =>
+    new HubError(HubErrorCode.Validation, 'NUL characters are not allowed in any field', {
+      problems: [{ path: '', reason: 'holds a NUL character' }],
+    });
+  const json = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    json(request, typeof body === 'string' ? body : body.toString('utf8'), (error, parsed) => {
+      if (error) done(error, undefined);
+      else if (holdsNul(parsed)) done(nul(), undefined);
+      else done(null, parsed);
+    });
+  });
+  app.addHook('onRequest', (request, _reply, done) => {
+    done(/%00/i.test(request.url) ? nul() : undefined);
+  });
+}
+
 /** packages/panel/dist, found from this file (packages/hub/src/http/server.ts). */
 export const DEFAULT_PANEL_DIR = resolve(fileURLToPath(new URL('../../../panel/dist', import.meta.url)));
 
@@ -87,6 +120,7 @@ export async function buildServer(core: HubCore, options: ServerOptions): Promis
   })
     .setValidatorCompiler(TypeBoxValidatorCompiler)
     .withTypeProvider<TypeBoxTypeProvider>();
+  rejectNulCharacters(app);
   app.decorateRequest('principal', null);
   app.decorateRequest('csrfToken', null);
 

@@ -298,13 +298,8 @@ export function crmRoutes({ core, importBytes }: CrmRoutesOptions): FastifyPlugi
       async (request) => {
         const principal: Principal = principalOf(request);
         if (principal.kind === 'user') requireRole(principal, 'admin');
-        const source = actorOf(principal);
-        const results = [];
-        for (const record of request.body.records) {
-          const { record: _stored, ...result } = await core.ingestRecord(record, source);
-          results.push(result);
-        }
-        return { results };
+        const outcomes = await core.ingestRecords(request.body.records, actorOf(principal));
+        return { results: outcomes.map(({ record: _stored, ...result }) => result) };
       },
     );
 
