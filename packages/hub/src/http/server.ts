@@ -56,7 +56,8 @@ function rejectNulCharacters(app: HubApp): void {
   const json = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    json(request, typeof body === 'string' ? body : body.toString('utf8'), (error, parsed) => {
+    // The default parser answers through the callback; its return value carries nothing.
+    void json(request, typeof body === 'string' ? body : body.toString('utf8'), (error, parsed) => {
       if (error) done(error, undefined);
       else if (holdsNul(parsed)) done(nul(), undefined);
       else done(null, parsed);
