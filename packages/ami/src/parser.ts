@@ -39,6 +39,8 @@ export const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
 
 const CR = 13;
 const LF = 10;
+const R = 0x52; // 'R' of `Response: Follows`
+const F = 0x46; // 'F' of `Follows`, at offset 10
 const TERMINATOR = Buffer.from('\r\n\r\n', 'latin1');
 const END_COMMAND = '--END COMMAND--';
 const FOLLOWS_PREFIX = Buffer.from('Response: Follows', 'latin1');
@@ -172,11 +174,7 @@ export class AmiParser {
   }
 
   #isUnfinishedFollows(view: Buffer, start: number, end: number): boolean {
-    if (end - start < FOLLOWS_PREFIX.length) return false;
-    if (view.compare(FOLLOWS_PREFIX, 0, FOLLOWS_PREFIX.length, start, start + FOLLOWS_PREFIX.length) !== 0) {
-      return false;
-    }
-    return view.lastIndexOf(END_COMMAND, end, 'latin1') < start;
+    return isFollows(view, start, end) && view.lastIndexOf(END_COMMAND, end, 'latin1') < start;
   }
 
   #tooLarge(size: number): void {
@@ -192,7 +190,7 @@ export class AmiParser {
 
   #emit(view: Buffer, start: number, end: number): void {
     const text = view.toString('utf8', start, end);
-    const fields = text.startsWith('Response: Follows') ? parseFollows(text) : parseHeaders(text);
+    const fields = isFollows(view, start, end) ? parseFollows(text) : parseHeaders(text);
     if (fields.length === 0) return; // stray blank lines between messages
     this.#sink.message(new AmiMessage(fields));
   }
@@ -227,6 +225,12 @@ export class AmiParser {
     this.#pending.copy(next, 0, 0, this.#pendingLength);
     this.#pending = next;
   }
+}
+
+/** Starts with `Response: Follows`? Events (most messages) are told apart by their first byte. */
+function isFollows(view: Buffer, start: number, end: number): boolean {
+  if (view[start] !== R || end - start < FOLLOWS_PREFIX.length || view[start + 10] !== F) return false;
+  return view.compare(FOLLOWS_PREFIX, 0, FOLLOWS_PREFIX.length, start, start + FOLLOWS_PREFIX.length) === 0;
 }
 
 /** `Key: Value` lines separated by CRLF → flat `[k, v, …]`. */
