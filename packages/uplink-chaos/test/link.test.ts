@@ -52,7 +52,7 @@ describe('gateway ↔ hub over a faulty WAN', () => {
     s.proxy.setRefuse(true);
     s.proxy.resetAll();
     await until(() => s.client.status().state !== 'linked', 'the link is down');
-    append(s, id, 1, 3000);
+    append(s, id, 1, 1500);
     let depthAtSnapshot = -1;
     const stop = hub.hub.core.live.subscribe((changes) => {
       if (depthAtSnapshot < 0 && changes.some((c) => c.kind === 'site' && c.state.site === id && c.state.linked)) {
@@ -63,7 +63,7 @@ describe('gateway ↔ hub over a faulty WAN', () => {
     await until(() => s.outbox.depth() === 0, 'the backlog is delivered', 60_000);
     stop();
     assert.ok(depthAtSnapshot > 0, `live state resumed only after the backlog (depth ${depthAtSnapshot} at snapshot)`);
-    assert.equal((await atHub(hub, id)).size, 3000);
+    assert.equal((await atHub(hub, id)).size, 1500);
   });
 
   it('a half-open link is found by the heartbeat; the gateway reconnects and nothing is lost or doubled', async () => {
