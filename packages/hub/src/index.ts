@@ -11,7 +11,14 @@ export { HubCore, type HubCoreOptions } from './hub-core.js';
 export { DEFAULT_PANEL_DIR, type HubApp, type HubPlugin } from './http/server.js';
 export { HubEvents, type HubEventMap } from './hub-events.js';
 export { loadHubConfig, databaseUrlOf, type HubConfigOverrides } from './hub-config-file.js';
-export { openDatabase, engineOf, type Engine, type HubDatabase, type OpenDatabaseOptions } from './db/open-database.js';
+export {
+  openDatabase,
+  engineOf,
+  dropPostgresSchema,
+  type Engine,
+  type HubDatabase,
+  type OpenDatabaseOptions,
+} from './db/open-database.js';
 export { HubError, HubErrorCode, isHubError } from './errors.js';
 export type { Actor } from './audit/audit-log.js';
 export type { IngestOutcome } from './calls/calls.js';

@@ -24,6 +24,20 @@ type ContactRow = Selectable<ContactsTable>;
 type PhoneRow = Selectable<ContactPhonesTable>;
 type Db = Kysely<HubTables> | Transaction<HubTables>;
 
+function toContact(r: ContactRow): Contact {
+  return {
+    id: r.id,
+    name: r.name,
+    company: r.company,
+    email: r.email,
+    notes: r.notes,
+    externalId: r.external_id,
+    phones: [],
+    createdAt: iso(r.created_at),
+    updatedAt: iso(r.updated_at),
+  };
+}
+
 export interface PhoneInput {
   number: string;
   label?: string;
@@ -87,16 +101,31 @@ export class Contacts {
         problems: [{ path: 'number', reason: 'is not a phone number' }],
       });
     }
+    // One round trip: the contacts with this number and all of their numbers. On PostgreSQL each
+    // round trip is most of the time a lookup takes (bench/hub-contact-lookup.bench.ts).
     const rows = await this.db
-      .selectFrom('contact_phones')
-      .innerJoin('contacts', 'contacts.id', 'contact_phones.contact_id')
+      .selectFrom('contact_phones as hit')
+      .innerJoin('contacts', 'contacts.id', 'hit.contact_id')
+      .innerJoin('contact_phones as phone', 'phone.contact_id', 'contacts.id')
       .selectAll('contacts')
-      .where('contact_phones.number', '=', e164)
+      .select(['phone.number as phone_number', 'phone.label as phone_label'])
+      .where('hit.number', '=', e164)
       .orderBy('contacts.name')
       .orderBy('contacts.id')
-      .limit(50)
+      .orderBy('phone.position')
+      .limit(1000)
       .execute();
-    return { number: e164, contacts: await this.withPhones(rows) };
+    const contacts = new Map<string, Contact>();
+    for (const row of rows) {
+      let contact = contacts.get(row.id);
+      if (!contact) {
+        if (contacts.size === 50) break;
+        contact = { ...toContact(row), phones: [] };
+        contacts.set(row.id, contact);
+      }
+      contact.phones.push({ number: row.phone_number, label: row.phone_label });
+    }
+    return { number: e164, contacts: [...contacts.values()] };
   }
 
   /** By name (then id); `q` matches name, company, email or number, case-insensitively. */
@@ -310,15 +339,8 @@ export class Contacts {
       .orderBy('position')
       .execute();
     return rows.map((r) => ({
-      id: r.id,
-      name: r.name,
-      company: r.company,
-      email: r.email,
-      notes: r.notes,
-      externalId: r.external_id,
+      ...toContact(r),
       phones: phones.filter((p) => p.contact_id === r.id).map((p) => ({ number: p.number, label: p.label })),
-      createdAt: iso(r.created_at),
-      updatedAt: iso(r.updated_at),
     }));
   }
 }

@@ -12,38 +12,63 @@ import type { QueueCounters, SiteCounters } from '@callgate/contracts';
 class Tally {
   readonly offered = new Set<string>();
   /** call id → wait in seconds (null while only the live estimate is missing). */
-  readonly answered = new Map<string, number | null>();
+  private readonly answered = new Map<string, number | null>();
   readonly abandoned = new Set<string>();
+  // Running sums, so an event costs O(1) however many calls the day has had.
+  private waitSum = 0;
+  private waitCount = 0;
+  private within = 0;
 
-  counters(thresholdSeconds: number): QueueCounters {
-    const waits = [...this.answered.values()].filter((w): w is number => w !== null);
-    const within = waits.filter((w) => w <= thresholdSeconds).length;
+  constructor(private readonly thresholdSeconds: number) {}
+
+  hasAnswered(callId: string): boolean {
+    return this.answered.has(callId);
+  }
+
+  setAnswered(callId: string, waitSeconds: number | null): void {
+    const known = this.answered.get(callId);
+    const next = waitSeconds ?? known ?? null;
+    if (known !== undefined && known !== null) {
+      this.waitSum -= known;
+      this.waitCount--;
+      if (known <= this.thresholdSeconds) this.within--;
+    }
+    if (next !== null) {
+      this.waitSum += next;
+      this.waitCount++;
+      if (next <= this.thresholdSeconds) this.within++;
+    }
+    this.answered.set(callId, next);
+  }
+
+  counters(): QueueCounters {
     const closed = this.answered.size + this.abandoned.size;
     return {
       offered: this.offered.size,
       answered: this.answered.size,
       abandoned: this.abandoned.size,
-      averageWaitSeconds:
-        waits.length === 0 ? null : Math.round((waits.reduce((a, b) => a + b, 0) / waits.length) * 10) / 10,
-      answeredWithinThreshold: within,
-      serviceLevel: closed === 0 ? null : Math.round((within / closed) * 10000) / 10000,
+      averageWaitSeconds: this.waitCount === 0 ? null : Math.round((this.waitSum / this.waitCount) * 10) / 10,
+      answeredWithinThreshold: this.within,
+      serviceLevel: closed === 0 ? null : Math.round((this.within / closed) * 10000) / 10000,
     };
   }
 }
 
 export class DayCounters {
-  private readonly total = new Tally();
+  private readonly total: Tally;
   private readonly queues = new Map<string, Tally>();
 
   constructor(
     readonly day: string,
     private readonly thresholdSeconds: number,
-  ) {}
+  ) {
+    this.total = new Tally(thresholdSeconds);
+  }
 
   private tallies(queue: string): Tally[] {
     let tally = this.queues.get(queue);
     if (!tally) {
-      tally = new Tally();
+      tally = new Tally(this.thresholdSeconds);
       this.queues.set(queue, tally);
     }
     return [tally, this.total];
@@ -58,27 +83,26 @@ export class DayCounters {
     for (const t of this.tallies(queue)) {
       t.offered.add(callId);
       t.abandoned.delete(callId);
-      const known = t.answered.get(callId);
-      t.answered.set(callId, waitSeconds ?? known ?? null);
+      t.setAnswered(callId, waitSeconds);
     }
   }
 
   abandoned(queue: string, callId: string): void {
     for (const t of this.tallies(queue)) {
       t.offered.add(callId);
-      if (!t.answered.has(callId)) t.abandoned.add(callId);
+      if (!t.hasAnswered(callId)) t.abandoned.add(callId);
     }
   }
 
   snapshot(): SiteCounters {
     const queues: Record<string, QueueCounters> = {};
     for (const [name, tally] of [...this.queues].sort(([a], [b]) => a.localeCompare(b))) {
-      queues[name] = tally.counters(this.thresholdSeconds);
+      queues[name] = tally.counters();
     }
     return {
       day: this.day,
       serviceLevelSeconds: this.thresholdSeconds,
-      total: this.total.counters(this.thresholdSeconds),
+      total: this.total.counters(),
       queues,
     };
   }
