@@ -40,7 +40,7 @@ export const panelSchemas = {
   hubCallPage: Page(HubCall),
   dispositions: Type.Array(DispositionOption),
   sites: Type.Array(HubSite),
-  users: Type.Array(HubUser),
+  userPage: Page(HubUser),
 };
 
 export const panelConstants = {

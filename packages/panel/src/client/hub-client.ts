@@ -142,8 +142,18 @@ export class HubClient {
     return this.#request('GET', '/sites', checks.sites);
   }
 
-  users(): Promise<HubUser[]> {
-    return this.#request('GET', '/users', checks.users);
+  /** Every user the caller may see (supervisors: their site), all pages. */
+  async users(): Promise<HubUser[]> {
+    const users: HubUser[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: Record<string, string> = { limit: '500' };
+      if (cursor !== null) query.cursor = cursor;
+      const page: PageOf<HubUser> = await this.#request('GET', '/users', checks.userPage, { query });
+      users.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor !== null);
+    return users;
   }
 
   // ---- plumbing --------------------------------------------------------------------------

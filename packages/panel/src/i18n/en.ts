@@ -68,7 +68,7 @@ export const en = {
 
   'dial.title': 'Call a number',
   'dial.number': 'Number to call',
-  'dial.placeholder': 'Number or colleague’s extension',
+  'dial.placeholder': 'Number or extension',
   'dial.call': 'Call',
   'dial.problem.empty': 'Type a number first.',
   'dial.problem.bad-characters': 'A phone number has only digits, spaces and + - ( ).',
@@ -146,7 +146,7 @@ export const en = {
   'contacts.none': 'No contacts found.',
 
   'wrapUp.title': 'After the call with {number}',
-  'wrapUp.talked': 'talked {time}',
+  'wrapUp.talked': 'call {time}',
   'wrapUp.disposition': 'Result of the call',
   'wrapUp.noOptions': 'The list of results could not be loaded from the CRM.',
   'wrapUp.notes': 'Notes',
@@ -156,16 +156,12 @@ export const en = {
   'wrapUp.waiting': 'Kept here and saved as soon as the call reaches the CRM.',
 
   'history.title': 'My calls',
+  'history.hint': 'Newest first',
+  'history.talkFor': 'talk {time}',
   'history.refresh': 'Refresh',
   'history.loading': 'Loading your calls…',
   'history.empty': 'No calls yet.',
-  'history.when': 'When',
-  'history.number': 'Number',
-  'history.outcome': 'Result',
-  'history.talk': 'Talk',
-  'history.disposition': 'Disposition',
-  'history.actions': 'Actions',
-  'history.addDisposition': 'Add',
+  'history.addDisposition': 'Add a result',
   'history.callBack': 'Call back',
 
   'direction.inbound': 'Inbound',

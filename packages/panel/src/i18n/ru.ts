@@ -68,7 +68,7 @@ export const ru: Record<MessageKey, string> = {
 
   'dial.title': 'Позвонить',
   'dial.number': 'Номер для звонка',
-  'dial.placeholder': 'Номер или добавочный коллеги',
+  'dial.placeholder': 'Номер или добавочный',
   'dial.call': 'Позвонить',
   'dial.problem.empty': 'Сначала введите номер.',
   'dial.problem.bad-characters': 'В номере допустимы только цифры, пробелы и + - ( ).',
@@ -146,7 +146,7 @@ export const ru: Record<MessageKey, string> = {
   'contacts.none': 'Контакты не найдены.',
 
   'wrapUp.title': 'После звонка с {number}',
-  'wrapUp.talked': 'разговор {time}',
+  'wrapUp.talked': 'звонок {time}',
   'wrapUp.disposition': 'Результат звонка',
   'wrapUp.noOptions': 'Не удалось загрузить список результатов из CRM.',
   'wrapUp.notes': 'Заметки',
@@ -156,16 +156,12 @@ export const ru: Record<MessageKey, string> = {
   'wrapUp.waiting': 'Сохранено здесь и будет записано, как только звонок дойдёт до CRM.',
 
   'history.title': 'Мои звонки',
+  'history.hint': 'Сначала новые',
+  'history.talkFor': 'разговор {time}',
   'history.refresh': 'Обновить',
   'history.loading': 'Загружаем ваши звонки…',
   'history.empty': 'Звонков пока нет.',
-  'history.when': 'Когда',
-  'history.number': 'Номер',
-  'history.outcome': 'Итог',
-  'history.talk': 'Разговор',
-  'history.disposition': 'Результат',
-  'history.actions': 'Действия',
-  'history.addDisposition': 'Указать',
+  'history.addDisposition': 'Указать результат',
   'history.callBack': 'Перезвонить',
 
   'direction.inbound': 'Входящий',

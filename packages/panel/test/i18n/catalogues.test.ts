@@ -61,6 +61,15 @@ describe('languages', () => {
     assert.deepEqual(missing, []);
   });
 
+  it('holds no text that nothing shows', async () => {
+    const code = (await sources(srcDir)).filter((s) => !/export const (en|ru)\b/.test(s)).join('\n');
+    const prefixes = [...code.matchAll(/tEnum\('([^']+)'/g)].map((m) => `${m[1] ?? ''}.`);
+    const unused = Object.keys(catalogues.en).filter(
+      (key) => !code.includes(`'${key}'`) && !key.startsWith('error.') && !prefixes.some((p) => key.startsWith(p)),
+    );
+    assert.deepEqual(unused, []);
+  });
+
   it('every value the contracts can send has a text in both languages', () => {
     const enums: [string, string[]][] = [
       ['direction', literals(CallDirection)],

@@ -15,7 +15,7 @@ export function CallHistory({ store }: { store: OperatorStore }) {
   return (
     <div class="history" data-testid="call-history">
       <div class="section-head">
-        <h3>{t('history.title')}</h3>
+        <span class="muted small">{t('history.hint')}</span>
         <button type="button" class="link" onClick={() => store.refreshHistory()}>
           {t('history.refresh')}
         </button>
@@ -24,34 +24,20 @@ export function CallHistory({ store }: { store: OperatorStore }) {
       {history.phase === 'loading' && history.calls.length === 0 && <p class="muted">{t('history.loading')}</p>}
       {history.phase === 'ready' && history.calls.length === 0 && <p class="muted">{t('history.empty')}</p>}
       {history.calls.length > 0 && (
-        <table class="table">
-          <thead>
-            <tr>
-              <th>{t('history.when')}</th>
-              <th>{t('history.number')}</th>
-              <th>{t('history.outcome')}</th>
-              <th>{t('history.talk')}</th>
-              <th>{t('history.disposition')}</th>
-              <th>
-                <span class="visually-hidden">{t('history.actions')}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {history.calls.map((call) => (
-              <HistoryRow
-                call={call}
-                store={store}
-                canDispose={
-                  call.disposition === null &&
-                  !openIds.has(call.record.callId) &&
-                  call.record.segments.some((s) => s.operatorId === operatorId) &&
-                  call.record.direction !== 'internal'
-                }
-              />
-            ))}
-          </tbody>
-        </table>
+        <ul class="history-list">
+          {history.calls.map((call) => (
+            <HistoryRow
+              call={call}
+              store={store}
+              canDispose={
+                call.disposition === null &&
+                !openIds.has(call.record.callId) &&
+                call.record.segments.some((s) => s.operatorId === operatorId) &&
+                call.record.direction !== 'internal'
+              }
+            />
+          ))}
+        </ul>
       )}
     </div>
   );
@@ -60,26 +46,29 @@ export function CallHistory({ store }: { store: OperatorStore }) {
 function HistoryRow({ call, store, canDispose }: { call: HubCall; store: OperatorStore; canDispose: boolean }) {
   const r = call.record;
   return (
-    <tr data-record-id={r.recordId} data-testid="history-row">
-      <td class="nowrap">{formatDateTime(r.startedAt, locale.value)}</td>
-      <td class="nowrap">
-        <span class="muted">{r.direction === 'outbound' ? '→' : r.direction === 'inbound' ? '←' : '↔'}</span>{' '}
-        {r.customerNumber ?? '—'}
-      </td>
-      <td>{tEnum('outcome', r.outcome)}</td>
-      <td class="num">{formatSeconds(r.talkSeconds)}</td>
-      <td data-testid="history-disposition">
-        {call.disposition ? (
-          <span title={call.disposition.notes}>{call.disposition.label}</span>
-        ) : canDispose ? (
-          <button type="button" class="link" onClick={() => store.wrapUpFromHistory(call)}>
-            {t('history.addDisposition')}
-          </button>
-        ) : (
-          '—'
-        )}
-      </td>
-      <td>
+    <li class="history-item" data-record-id={r.recordId} data-testid="history-row">
+      <div class="history-main">
+        <span class="history-number">
+          <span class="muted">{r.direction === 'outbound' ? '→' : r.direction === 'inbound' ? '←' : '↔'}</span>{' '}
+          {r.customerNumber ?? '—'}
+        </span>
+        <span class={`history-outcome outcome-${r.outcome}`}>{tEnum('outcome', r.outcome)}</span>
+      </div>
+      <div class="history-meta muted">
+        {formatDateTime(r.startedAt, locale.value)} · {t('history.talkFor', { time: formatSeconds(r.talkSeconds) })}
+      </div>
+      <div class="history-actions">
+        <span data-testid="history-disposition">
+          {call.disposition ? (
+            <span class="tag" title={call.disposition.notes}>
+              {call.disposition.label}
+            </span>
+          ) : canDispose ? (
+            <button type="button" class="link" onClick={() => store.wrapUpFromHistory(call)}>
+              {t('history.addDisposition')}
+            </button>
+          ) : null}
+        </span>
         {r.customerNumber !== null && r.direction !== 'internal' && (
           <button
             type="button"
@@ -89,7 +78,7 @@ function HistoryRow({ call, store, canDispose }: { call: HubCall; store: Operato
             {t('history.callBack')}
           </button>
         )}
-      </td>
-    </tr>
+      </div>
+    </li>
   );
 }

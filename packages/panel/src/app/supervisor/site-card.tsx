@@ -70,7 +70,6 @@ export function SiteCard({ store, site }: { store: SupervisorStore; site: SiteLi
   );
   const counts = { ready: 0, paused: 0, 'wrap-up': 0, 'logged-out': 0 } as Record<string, number>;
   for (const o of operators) counts[workClass(o)] = (counts[workClass(o)] ?? 0) + 1;
-  const timeZone = store.sites.value.get(site.site)?.timeZone;
 
   return (
     <section class="card site-card" aria-labelledby={`site-${site.site}`} data-testid="site-card" data-site={site.site}>
@@ -83,9 +82,7 @@ export function SiteCard({ store, site }: { store: SupervisorStore; site: SiteLi
           {site.amiConnected ? t('site.pbxUp') : t('site.pbxDown')}
         </Badge>
         {site.updatedAt !== null && (
-          <span class="muted small">
-            {t('site.updated', { time: formatTime(site.updatedAt, locale.value, timeZone) })}
-          </span>
+          <span class="muted small">{t('site.updated', { time: formatTime(site.updatedAt, locale.value) })}</span>
         )}
       </div>
       <Counters c={site.counters.total} title={t('counters.today')} />
@@ -167,17 +164,15 @@ export function SiteCard({ store, site }: { store: SupervisorStore; site: SiteLi
           )}
         </div>
         <div>
-          <h3>
-            {t('site.operators')}{' '}
-            <span class="muted small">
-              {t('site.operatorCounts', {
-                ready: counts.ready ?? 0,
-                paused: counts.paused ?? 0,
-                wrapUp: counts['wrap-up'] ?? 0,
-                out: counts['logged-out'] ?? 0,
-              })}
-            </span>
-          </h3>
+          <h3>{t('site.operators')}</h3>
+          <p class="muted small" data-testid="operator-counts">
+            {t('site.operatorCounts', {
+              ready: counts.ready ?? 0,
+              paused: counts.paused ?? 0,
+              wrapUp: counts['wrap-up'] ?? 0,
+              out: counts['logged-out'] ?? 0,
+            })}
+          </p>
           <div class="scroll">
             <table class="table compact">
               <thead>

@@ -1,0 +1,101 @@
+/**
+ * Headless Chromium (Debian's, no downloads) driven by playwright-core, at the panel's design
+ * size, recording every WebSocket frame each page receives so tests can assert on exactly what
+ * reached the browser.
+ */
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { PASSWORD } from './call-center.js';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+export interface ReceivedFrame {
+  url: string;
+  payload: string;
+}
+
+export interface PanelPage {
+  page: Page;
+  context: BrowserContext;
+  /** Every text frame received on any WebSocket of this page, in order. */
+  frames: ReceivedFrame[];
+  /** Browser console errors and page errors (a test fails on unexpected ones). */
+  errors: string[];
+}
+
+export function watchPage(page: Page, context: BrowserContext): PanelPage {
+  const frames: ReceivedFrame[] = [];
+  const errors: string[] = [];
+  page.on('websocket', (ws) => {
+    ws.on('framereceived', (frame) => {
+      if (typeof frame.payload === 'string') frames.push({ url: ws.url(), payload: frame.payload });
+    });
+  });
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  return { page, context, frames, errors };
+}
+
+export async function openPanel(
+  browser: Browser,
+  url: string,
+  options: { locale?: string; context?: BrowserContext } = {},
+): Promise<PanelPage> {
+  const context =
+    options.context ??
+    (await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: options.locale ?? 'en-GB' }));
+  const page = await context.newPage();
+  const watched = watchPage(page, context);
+  await page.goto(url);
+  return watched;
+}
+
+export async function logIn(panel: PanelPage, username: string): Promise<void> {
+  const { page } = panel;
+  await page.locator('input[name="username"]').fill(username);
+  await page.locator('input[name="password"]').fill(PASSWORD);
+  await page.locator('button[type="submit"]').click();
+}
+
+/** Waits until the locator's text contains `text` (polling the page, not a fixed sleep). */
+export async function waitForText(locator: Locator, text: string | RegExp, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const last = (await locator.count()) > 0 ? await locator.first().innerText() : '';
+    if (typeof text === 'string' ? last.includes(text) : text.test(last)) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(text)}; the text was: ${last}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Waits until the element's attribute has the value. */
+export async function waitForAttribute(
+  locator: Locator,
+  name: string,
+  value: string,
+  timeoutMs = 15_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const last = (await locator.count()) > 0 ? await locator.first().getAttribute(name) : null;
+    if (last === value) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${name}="${value}"; it was ${String(last)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
