@@ -64,6 +64,7 @@ for (const engine of ENGINES) {
           [created.body.id],
           number,
         );
+        assert.deepEqual(r.body.contacts[0]?.phones, created.body.phones, 'the card shows all of its numbers');
       }
       const none = await lookup(anna, '+37255555555');
       assert.deepEqual(none.body, { number: '+37255555555', contacts: [] });
