@@ -3,3 +3,4 @@ import './model/queue-call.test.js';
 import './ami/ami-server.test.js';
 import './control/click-to-call.test.js';
 import './control/restart.test.js';
+import './conformance/conformance.test.js';

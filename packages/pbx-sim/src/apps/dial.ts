@@ -108,6 +108,7 @@ export class DialCall implements ChannelOwner, LegListener {
     leg.connectedNum = caller.callerNum;
     leg.connectedName = caller.callerName;
     if (target.takesCallerId) {
+      leg.ani = '';
       leg.callerNum = caller.callerNum;
       leg.callerName = caller.callerName;
     }
@@ -127,10 +128,8 @@ export class DialCall implements ChannelOwner, LegListener {
     }
     this.#cdr = world.addCdr({
       owner: caller,
-      source: caller.callerNum,
       destination: caller.exten,
       destinationContext: caller.context,
-      callerId: `"${caller.callerName}" <${caller.callerNum}>`,
       destinationChannel: leg.name,
       lastApplication: 'Dial',
       lastData: this.options.appData,
@@ -162,6 +161,8 @@ export class DialCall implements ChannelOwner, LegListener {
     this.#state = 'bridged';
     world.cancel(this.#timeout, caller);
     world.newstate(leg, ChannelState.Up);
+    // The answered leg leaves its dialplan position: its Exten is empty from here on (06).
+    leg.exten = '';
     world.varSet(caller, 'DIALSTATUS', 'ANSWER');
     world.varSet(caller, 'DIALEDPEERNAME', leg.name);
     world.varSet(caller, 'DIALEDPEERNUMBER', this.target.dialString);

@@ -151,10 +151,8 @@ export function hangupApp(world: World, ch: Channel, priority: number): void {
   world.newexten(ch, { priority, app: 'Hangup', appData: '' });
   world.addCdr({
     owner: ch,
-    source: ch.callerNum,
     destination: ch.exten,
     destinationContext: ch.context,
-    callerId: `"${ch.callerName}" <${ch.callerNum}>`,
     destinationChannel: '',
     lastApplication: 'Hangup',
     lastData: '',

@@ -69,13 +69,9 @@ export function startInboundCall(world: World, call: CustomerCall): Channel {
       ]),
     );
   }
-  if (chansip) {
-    world.newstate(ch, ChannelState.Ring);
-    world.varSet(ch, 'SIPURI', `sip:${call.from}@${world.config.sipHost}:5080`);
-    world.varSet(ch, 'SIPCALLID', ch.sipCallId);
-  } else {
-    world.varSet(ch, 'SIPDOMAIN', world.config.sipHost);
-  }
+  // chan_sip set SIPURI/SIPDOMAIN/SIPCALLID as it created the channel (World.newChannel).
+  if (chansip) world.newstate(ch, ChannelState.Ring);
+  else world.varSet(ch, 'SIPDOMAIN', world.config.sipHost);
   const callerAll = call.name ? `"${call.name}" <${call.from}>` : `<${call.from}>`;
   world.newexten(ch, { priority: 1, app: 'NoOp', appData: `Inbound call to ${queue.name} from ${callerAll}` });
   world.newexten(ch, { priority: 2, app: 'Answer', appData: '' });

@@ -133,7 +133,8 @@ class Originate implements ChannelOwner, LegListener {
     this.ch = ch;
     ch.owner = this;
     world.newexten(ch, { app: 'AppDial2', appData: '(Outgoing Line)' });
-    for (const [name, value] of req.variables) {
+    // Asterisk builds the variable list by prepending, so they are set last-first (20.20.1 06).
+    for (const [name, value] of [...req.variables].reverse()) {
       if (name.toUpperCase().startsWith('PJSIP_HEADER(')) continue;
       world.varSet(ch, name, value);
     }
@@ -170,10 +171,8 @@ class Originate implements ChannelOwner, LegListener {
     // Nothing to run (09 e) or an application we only show: the channel is hung up at once.
     world.addCdr({
       owner: ch,
-      source: ch.callerNum,
       destination: 's',
       destinationContext: ch.context,
-      callerId: `"${ch.callerName}" <${ch.callerNum}>`,
       destinationChannel: '',
       lastApplication: req.application ?? 'AppDial2',
       lastData: req.application !== undefined ? (req.data ?? '') : '(Outgoing Line)',
@@ -184,6 +183,11 @@ class Originate implements ChannelOwner, LegListener {
     });
     world.softHangupRequest(ch, 16);
     world.rtpQos(ch);
+    if (world.flavour.tech === 'SIP') {
+      // chan_sip runs the originated channel's own `s` once more as it hangs up (20.20.1 09 e).
+      world.newexten(ch, { exten: 's', app: 'AppDial2', appData: '(Outgoing Line)' });
+      world.rtpQos(ch);
+    }
     world.destroyChannel(ch, world.flavour.id === 'asterisk-22' ? 0 : 16, { cdrsBefore: true });
   }
 

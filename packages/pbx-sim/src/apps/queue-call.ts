@@ -121,7 +121,7 @@ export class QueueCall implements ChannelOwner, LegListener, QueuedCaller {
       for (const m of other.ringingMembers()) busy.add(m);
     }
     const free = queue.members.filter((m) => !busy.has(m) && this.#canRing(m, now));
-    if (queue.config.strategy === 'ringall') return free;
+    if (queue.config.strategy === 'ringall') return free.reverse();
     // rrmemory: the first free member at or after the one following the last answerer.
     const n = queue.members.length;
     for (let i = 0; i < n; i++) {
@@ -186,10 +186,8 @@ export class QueueCall implements ChannelOwner, LegListener, QueuedCaller {
     this.#firstCdr = false;
     const cdr = world.addCdr({
       owner: caller,
-      source: caller.callerNum,
       destination: caller.exten,
       destinationContext: caller.context,
-      callerId: `"${caller.callerName}" <${caller.callerNum}>`,
       destinationChannel: leg.name,
       lastApplication: 'Queue',
       lastData: this.options.appData,

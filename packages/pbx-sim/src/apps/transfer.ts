@@ -13,7 +13,7 @@
  */
 import { SimError, SimErrorCode } from '../errors.js';
 import type { Bridge } from '../model/bridge.js';
-import { ChannelState, type Channel } from '../model/channel.js';
+import { ChannelState, snapshot, type Channel } from '../model/channel.js';
 import { bridgeFields, channelFields, event } from '../model/sim-event.js';
 import type { ChannelOwner, World } from '../model/world.js';
 import { bridgedCallOf, peerIn, type BridgedCall } from './bridged-call.js';
@@ -31,7 +31,14 @@ function requireBridged(ch: Channel): BridgedCall {
 
 /** Sends the transferee to `context,exten` at priority 2 after the stale priority-1 Newexten (11). */
 function runTransferTarget(world: World, transferee: Channel, context: string, exten: string): void {
-  world.newexten(transferee, { context, exten, priority: 1, app: transferee.app, appData: transferee.appData });
+  world.newexten(transferee, {
+    context,
+    exten,
+    priority: 1,
+    app: transferee.app,
+    appData: transferee.appData,
+    stale: true,
+  });
 }
 
 function dialTarget(world: World, transferee: Channel, exten: string, clearVar?: string): void {
@@ -67,13 +74,15 @@ export function blindTransfer(world: World, transferer: Channel, context: string
   world.varSet(transferer, 'BLINDTRANSFER', transferee.name);
   world.varSet(transferee, 'BLINDTRANSFER', transferer.name);
   world.clearBridgePeers([transferer, transferee]);
+  // The event shows the transferee where it was; the Newexten before it already shows where it goes.
+  const before = snapshot(transferee);
   runTransferTarget(world, transferee, context, exten);
   world.emit(
     event('BlindTransfer', 'call', [
       'Result',
       'Success',
       ...channelFields(transferer, 'Transferer'),
-      ...channelFields(transferee, 'Transferee'),
+      ...channelFields(before, 'Transferee'),
       ...bridgeFields(bridge),
       'IsExternal',
       'Yes',
@@ -82,6 +91,17 @@ export function blindTransfer(world: World, transferer: Channel, context: string
       'Extension',
       exten,
     ]),
+  );
+  world.cel(
+    transferer,
+    'BLINDTRANSFER',
+    JSON.stringify({
+      extension: exten,
+      context,
+      bridge_id: bridge.id,
+      transferee_channel_name: transferee.name,
+      transferee_channel_uniqueid: transferee.uniqueid,
+    }),
   );
   releaseTransferer(world, call, transferer, bridge);
   world.bridgeLeave(bridge, transferee);
@@ -162,8 +182,11 @@ class AttendedTransfer implements ChannelOwner {
               'Received',
             ]),
           );
-          // After the feature code the transferee is put on hold (12: Hold 100 ms after `2`).
+          world.cel(transferer, 'DTMF', JSON.stringify({ digit, duration_ms: 0 }));
+          // After the feature code the transferee is put on hold and the transferer hears the
+          // pbx-transfer prompt until the next digit (12).
           if (i === ATXFER_CODE.length - 1) world.after(100, () => this.#hold(), transferer);
+          if (i === ATXFER_CODE.length) world.cel(transferer, 'STREAM_END');
           if (i === digits.length - 1) this.#consult();
         },
         transferer,
@@ -177,6 +200,7 @@ class AttendedTransfer implements ChannelOwner {
     transferee.onHold = true;
     world.startMoh(transferee);
     world.updateDevice(transferee.device);
+    world.cel(transferer, 'STREAM_BEGIN', JSON.stringify({ sound: 'pbx-transfer', format: 'ulaw', language: 'en' }));
   }
 
   #consult(): void {
@@ -200,6 +224,8 @@ class AttendedTransfer implements ChannelOwner {
     world.varSet(two, 'ATTENDEDTRANSFER', transferer.name);
     world.varSet(two, 'TRANSFERERNAME', transferer.name);
     world.newCallerid(two, transferer.callerNum, transferer.callerName);
+    // The `;2` half keeps the transferer's number as its ANI whatever its caller id becomes (12).
+    two.ani = transferer.callerNum;
     world.emit(
       event('LocalBridge', 'call', [
         ...channelFields(one, 'LocalOne'),
@@ -219,6 +245,7 @@ class AttendedTransfer implements ChannelOwner {
     world.bridgeLeave(this.call.bridge, transferer);
     world.bridgeEnter(consult, transferer);
     world.setBridgePeers(consult);
+    world.newConnectedLine(transferer, '', '');
     transferer.owner = this;
     const phone = world.phone(this.exten);
     this.dial = dialPhone(world, two, this.exten, {
@@ -228,6 +255,9 @@ class AttendedTransfer implements ChannelOwner {
     const dial = this.dial;
     const options = dial.options as { onRinging?: (d: DialCall) => void; onBridged?: (d: DialCall) => void };
     options.onRinging = () => {
+      // The `;1` half already carries the target's caller id when it reports Ringing (12).
+      one.callerNum = this.exten;
+      one.callerName = phone.config.name;
       world.newstate(one, ChannelState.Ringing);
       world.newCallerid(one, this.exten, phone.config.name);
       world.emit(event('DialState', 'call', [...channelFields(one, 'Dest'), 'DialStatus', 'RINGING']));
@@ -287,14 +317,26 @@ class AttendedTransfer implements ChannelOwner {
     if (world.flavour.transferTargetBlock) fields.push(...channelFields(one, 'TransferTarget'));
     fields.push('IsExternal', 'No', 'DestType', 'Bridge', 'DestBridgeUniqueid', main.id);
     world.emit(event('AttendedTransfer', 'call', fields));
+    world.cel(
+      transferer,
+      'ATTENDEDTRANSFER',
+      JSON.stringify({
+        bridge1_id: main.id,
+        channel2_name: transferer.name,
+        channel2_uniqueid: transferer.uniqueid,
+        bridge2_id: consult.id,
+        transferee_channel_name: transferee.name,
+        transferee_channel_uniqueid: transferee.uniqueid,
+        transfer_target_channel_name: one.name,
+        transfer_target_channel_uniqueid: one.uniqueid,
+      }),
+    );
     world.destroyBridge(consult);
     // The transferer's own CDR (12: Channel PJSIP/1001…, DestinationChannel the Local ;1).
     world.addCdr({
       owner: transferer,
-      source: transferer.callerNum,
       destination: transferee.exten,
       destinationContext: transferer.context,
-      callerId: `"${transferer.callerName}" <${transferer.callerNum}>`,
       destinationChannel: one.name,
       lastApplication: transferer.app,
       lastData: transferer.appData,
@@ -309,10 +351,8 @@ class AttendedTransfer implements ChannelOwner {
       // The customer's queue CDR continues towards the Local channel (12: third record).
       world.addCdr({
         owner: transferee,
-        source: transferee.callerNum,
         destination: transferee.exten,
         destinationContext: transferee.context,
-        callerId: `"${transferee.callerName}" <${transferee.callerNum}>`,
         destinationChannel: one.name,
         lastApplication: transferee.app,
         lastData: transferee.appData,
@@ -326,12 +366,13 @@ class AttendedTransfer implements ChannelOwner {
     const leg = this.dial?.leg;
     if (leg) world.newConnectedLine(leg, transferee.callerNum, transferee.callerName);
     transferee.owner = this;
+    // The target side hears a beep as the transfer completes (12: STREAM_BEGIN "beep" on `;1`).
+    world.cel(one, 'STREAM_BEGIN', JSON.stringify({ sound: 'beep', format: 'ulaw', language: 'en' }));
+    world.after(250, () => world.cel(one, 'STREAM_END'), one);
     world.addCdr({
       owner: one,
-      source: this.exten,
       destination: this.exten,
       destinationContext: this.context,
-      callerId: `"${world.phone(this.exten).config.name}" <${this.exten}>`,
       destinationChannel: '',
       lastApplication: '',
       lastData: '',

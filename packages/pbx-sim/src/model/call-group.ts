@@ -5,13 +5,15 @@
  */
 import type { Channel } from './channel.js';
 
+/**
+ * One CDR. `Source` and `CallerID` are the owner's caller id when the record is written, as
+ * Asterisk's CDR engine reads them then (12: the Local `;2` record names the customer).
+ */
 export interface CdrRecord {
   /** The channel that owns the record; it is emitted when that channel hangs up. */
   owner: Channel;
-  source: string;
   destination: string;
   destinationContext: string;
-  callerId: string;
   channel: string;
   destinationChannel: string;
   lastApplication: string;

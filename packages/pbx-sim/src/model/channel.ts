@@ -73,9 +73,19 @@ export class Channel {
   /** Current application and its data (CoreShowChannel, Status, CEL). */
   app = '';
   appData = '';
-  /** CEL `CallerIDani` / `CallerIDdnid`. */
-  ani = '';
+  /**
+   * What `app` returns to when an application run by the dialplan ends: pbx_exec() restores the
+   * channel's previous application (06: the originated channel's CEL HANGUP says AppDial2).
+   */
+  baseApp = '';
+  baseAppData = '';
+  /** CEL `CallerIDdnid`. */
   dnid = '';
+  /**
+   * CEL `CallerIDani` when it is not the caller id number: a trunk leg that only copied the
+   * caller's id keeps an empty ANI (06, 07).
+   */
+  ani: string | undefined;
   readonly vars = new Map<string, string>();
   answeredAt: number | undefined;
   bridge: Bridge | undefined;
@@ -85,6 +95,10 @@ export class Channel {
   onHold = false;
   mohPlaying = false;
   hungUp = false;
+  /** chan_sip: this leg's RTP statistics were already reported (see World.rtpQos). */
+  qosReported = false;
+  /** The far end ended this channel (BYE), as opposed to Asterisk hanging it up. */
+  byeSent = false;
   /** Why the channel is going away, once decided (`Cause`). */
   hangupCause: number | undefined;
   /** Set when Asterisk itself ends the channel (AMI Hangup, restart): the cause it uses. */

@@ -58,7 +58,10 @@ export interface QueueConfig {
   ringInUse: boolean;
   wrapupSeconds: number;
   serviceLevelSeconds: number;
-  /** Static members, in ring order for ringall. */
+  /**
+   * Static members, in the order QueueStatus lists them. ringall rings them in the reverse
+   * order: app_queue prepends each call attempt to its list (02: 1002 rings before 1001).
+   */
   members: QueueMemberConfig[];
 }
 

@@ -90,6 +90,19 @@ export class World {
     this.bootedAt = this.scheduler.now();
     this.reloadedAt = this.bootedAt;
     this.#loadConfig();
+    this.#seedDevices();
+  }
+
+  /**
+   * Devices start in the state Asterisk's cache holds for an idle system, silently: the first
+   * call of a recording does not announce `PJSIP/pstn NOT_INUSE` out of nowhere (07).
+   */
+  #seedDevices(): void {
+    for (const p of this.phones.values()) this.devices.publish(p.device, p.registered ? 'NOT_INUSE' : 'UNAVAILABLE');
+    // chan_sip's trunk peer (no call-limit) is announced NOT_INUSE on the first call after a
+    // boot (20.20.1 02, 06), so its cache entry starts empty there.
+    if (this.flavour.trunkDeviceState)
+      this.devices.publish(`${this.flavour.tech}/${this.config.trunk.name}`, 'NOT_INUSE');
   }
 
   /** Builds phones and queues from the configuration (start and restart). */
@@ -144,6 +157,7 @@ export class World {
       if (p) p.registered = registered;
     }
     for (const q of this.queues.values()) for (const m of q.members) m.status = this.#deviceNumber(m.stateInterface);
+    this.#seedDevices();
   }
 
   // ---- events -----------------------------------------------------------------------------
@@ -277,7 +291,16 @@ export class World {
     set.add(ch);
     this.emit(event('Newchannel', 'call', channelFields(ch)));
     this.cel(ch, 'CHAN_START');
-    ch.ani = ch.callerNum;
+    if (init.tech === 'SIP') {
+      // chan_sip exposes the SIP dialog on every channel it creates (20.20.1 README, "Extra VarSets").
+      if (init.role === 'inbound') {
+        this.varSet(ch, 'SIPURI', `sip:${ch.callerNum}@${this.config.sipHost}:5080`);
+        this.varSet(ch, 'SIPDOMAIN', this.config.sipHost);
+      }
+      this.varSet(ch, 'SIPCALLID', ch.sipCallId);
+      // …and an outgoing chan_sip channel has no extension until the dialplan gives it one (02, 06).
+      if (init.role !== 'inbound') ch.exten = '';
+    }
     return ch;
   }
 
@@ -307,6 +330,9 @@ export class World {
       state: ChannelState.Ring,
       linkTo,
     });
+    // Local channels get no ANI from their caller id (12: `;1` keeps an empty CallerIDani).
+    one.ani = '';
+    two.ani = '';
     return [one, two];
   }
 
@@ -323,7 +349,7 @@ export class World {
         'CallerIDname',
         ch.callerName,
         'CallerIDani',
-        chanStart ? '' : ch.ani,
+        chanStart ? '' : (ch.ani ?? ch.callerNum),
         'CallerIDrdnis',
         '',
         'CallerIDdnid',
@@ -367,13 +393,38 @@ export class World {
   /** Runs one dialplan priority: `Newexten`, and CEL `APP_START` for the apps CEL tracks. */
   newexten(
     ch: Channel,
-    step: { app: string; appData: string; priority?: number; exten?: string; context?: string },
+    step: { app: string; appData: string; priority?: number; exten?: string; context?: string; stale?: boolean },
   ): void {
+    if (step.stale) {
+      // An async goto (transfer) reports the new location with the old application: no CEL,
+      // and the application keeps running until the channel leaves it (11).
+      if (step.context !== undefined) ch.context = step.context;
+      if (step.exten !== undefined) ch.exten = step.exten;
+      if (step.priority !== undefined) ch.priority = step.priority;
+      this.emit(
+        event('Newexten', 'dialplan', [
+          ...channelFields(ch),
+          'Extension',
+          ch.exten,
+          'Application',
+          step.app,
+          'AppData',
+          step.appData,
+        ]),
+      );
+      return;
+    }
+    this.#appEnd(ch);
     if (step.context !== undefined) ch.context = step.context;
     if (step.exten !== undefined) ch.exten = step.exten;
     if (step.priority !== undefined) ch.priority = step.priority;
     ch.app = step.app;
     ch.appData = step.appData;
+    // The apps a channel is created running (not started by pbx_exec) are what it falls back to.
+    if (step.app === 'AppDial' || step.app === 'AppDial2' || step.app === 'AppQueue') {
+      ch.baseApp = step.app;
+      ch.baseAppData = step.appData;
+    }
     this.emit(
       event('Newexten', 'dialplan', [
         ...channelFields(ch),
@@ -387,6 +438,13 @@ export class World {
     );
     // cel.conf apps=dial,queue (fixtures/ami README "CEL events").
     if (step.app === 'Dial' || step.app === 'Queue') this.cel(ch, 'APP_START');
+  }
+
+  /** CEL `APP_END` when a tracked application (Dial, Queue) stops running on `ch`. */
+  #appEnd(ch: Channel): boolean {
+    if (ch.app !== 'Dial' && ch.app !== 'Queue') return false;
+    this.cel(ch, 'APP_END');
+    return true;
   }
 
   newstate(ch: Channel, state: ChannelState): void {
@@ -447,13 +505,37 @@ export class World {
    */
   rtpQos(ch: Channel, bridgedPeer?: Channel): void {
     if (ch.tech === 'Local' || ch.answeredAt === undefined) return;
+    if (ch.tech === 'SIP') {
+      this.#sipRtpQos(ch, bridgedPeer);
+      return;
+    }
+    this.#rtpQosPairs(ch, bridgedPeer);
+  }
+
+  /**
+   * chan_sip: when a bridged call ends both legs report their statistics at once, each
+   * mirrored as `…BRIDGED` on the other (20.20.1 README). A leg Asterisk hangs up (not by BYE)
+   * adds a lone `RTPAUDIOQOS` as it goes (02, 06, 09 e, 16): see destroyChannel.
+   */
+  #sipRtpQos(ch: Channel, bridgedPeer: Channel | undefined): void {
+    if (bridgedPeer && !bridgedPeer.hungUp) {
+      this.#rtpQosPairs(ch, bridgedPeer);
+      if (bridgedPeer.answeredAt !== undefined) this.#rtpQosPairs(bridgedPeer, ch);
+      ch.qosReported = true;
+      bridgedPeer.qosReported = true;
+      return;
+    }
+    if (ch.qosReported) return;
+    ch.qosReported = true;
+    this.#rtpQosPairs(ch, undefined);
+  }
+
+  #rtpQosPairs(ch: Channel, bridgedPeer: Channel | undefined): void {
+    if (ch.answeredAt === undefined) return;
     const ssrc = String(1_000_000 + this.prng.int(2_000_000_000));
     const packets = Math.max(0, Math.floor((this.now() - ch.answeredAt) / 20));
     const values: Array<[string, string]> = [
-      [
-        'RTPAUDIOQOS',
-        `ssrc=${ssrc};themssrc=0;lp=0;rxjitter=0.000000;rxcount=${packets};txjitter=0.000000;txcount=${packets};rlp=0;rtt=0.000000;rxmes=0.000000;txmes=0.000000`,
-      ],
+      ['RTPAUDIOQOS', rtpSummary(ssrc, packets)],
       [
         'RTPAUDIOQOSJITTER',
         'minrxjitter=000.000000;maxrxjitter=000.000000;avgrxjitter=000.000000;stdevrxjitter=000.000000;mintxjitter=000.000000;maxtxjitter=000.000000;avgtxjitter=000.000000;stdevtxjitter=000.000000;',
@@ -492,9 +574,15 @@ export class World {
     for (const t of ch.timers) this.scheduler.clearTimer(t);
     ch.timers.clear();
     if (opts.cdrsBefore) this.#emitCdrs(ch);
+    if (ch.tech === 'SIP' && ch.answeredAt !== undefined && !ch.byeSent) {
+      this.varSet(ch, 'RTPAUDIOQOS', rtpSummary(String(1_000_000 + this.prng.int(2_000_000_000)), 0));
+    }
     const fields = [...channelFields(ch), 'Cause', String(cause), 'Cause-txt', CAUSE_TEXT[cause] ?? 'Unknown'];
     if (opts.techCause !== undefined && this.flavour.techCause) fields.push('TechCause', String(opts.techCause));
     this.emit(event('Hangup', 'call', fields));
+    this.#appEnd(ch);
+    ch.app = ch.baseApp;
+    ch.appData = ch.baseAppData;
     this.cel(
       ch,
       'HANGUP',
@@ -515,6 +603,7 @@ export class World {
   /** The far end of `ch` hung up: its owner (the app running it) decides what follows. */
   remoteHangup(ch: Channel): void {
     if (ch.hungUp) return;
+    if (ch.softHangupCause === undefined) ch.byeSent = true;
     const owner = ch.owner as ChannelOwner | undefined;
     if (owner) owner.remoteHangup(ch);
     else this.destroyChannel(ch, 16, { hangupSource: ch.name });
@@ -557,13 +646,13 @@ export class World {
           'AccountCode',
           '',
           'Source',
-          r.source,
+          r.owner.callerNum,
           'Destination',
           r.destination,
           'DestinationContext',
           r.destinationContext,
           'CallerID',
-          r.callerId,
+          `"${r.owner.callerName}" <${r.owner.callerNum}>`,
           'Channel',
           r.channel,
           'DestinationChannel',
@@ -621,7 +710,9 @@ export class World {
       const peer = b.peerOf(ch);
       if (!peer) continue;
       this.varSet(ch, 'BRIDGEPEER', peer.name);
-      this.varSet(ch, 'BRIDGEPVTCALLID', peer.tech === 'Local' ? '' : peer.sipCallId);
+      // A Local peer has no SIP Call-ID; clearing a variable that was never set raises nothing (12).
+      if (peer.tech !== 'Local') this.varSet(ch, 'BRIDGEPVTCALLID', peer.sipCallId);
+      else if (ch.vars.has('BRIDGEPVTCALLID')) this.varSet(ch, 'BRIDGEPVTCALLID', '');
     }
   }
 
@@ -639,7 +730,7 @@ export class World {
     b.channels.splice(i, 1);
     ch.bridge = undefined;
     this.emit(event('BridgeLeave', 'call', [...bridgeFields(b), ...channelFields(ch)]));
-    this.cel(ch, 'BRIDGE_EXIT', bridgeExtra(b));
+    this.cel(ch, 'BRIDGE_EXIT', bridgeExtra(b), b.channels[0]?.name ?? '');
   }
 
   destroyBridge(b: Bridge): void {
@@ -691,14 +782,19 @@ export class World {
   /** Publishes a device's state and, when it changed, the queue members that watch it. */
   updateDevice(device: string): void {
     if (device.startsWith('Local/')) {
-      // Local devices report INUSE while either half is up (12).
-      const any = (this.#deviceChannels.get(device)?.size ?? 0) > 0;
-      const e = this.devices.publish(device, any ? 'INUSE' : 'NOT_INUSE');
-      if (e) this.emit(e);
+      // A Local device follows its `;1` half and is reported on every change of either half,
+      // repeats included (12: INUSE ×3, NOT_INUSE ×2).
+      const one = [...(this.#deviceChannels.get(device) ?? [])].find((c) => c.role === 'local-one' && !c.hungUp);
+      const busy = one !== undefined && one.state !== ChannelState.Down;
+      this.emit(event('DeviceStateChange', 'call', ['Device', device, 'State', busy ? 'INUSE' : 'NOT_INUSE']));
       return;
     }
     const trunk = `${this.flavour.tech}/${this.config.trunk.name}`;
-    if (device === trunk && !this.flavour.trunkDeviceState) return;
+    if (device === trunk && !this.flavour.trunkDeviceState) {
+      const e = this.devices.publish(device, 'NOT_INUSE');
+      if (e) this.emit(e);
+      return;
+    }
     const state = this.deviceState(device);
     const e = this.devices.publish(device, state);
     if (!e) return;
@@ -730,6 +826,10 @@ export class World {
     const e = this.devices.publish(`Queue:${q.name}`, q.callers.length > 0 ? 'RINGING' : 'NOT_INUSE');
     if (e) this.emit(e);
   }
+}
+
+function rtpSummary(ssrc: string, packets: number): string {
+  return `ssrc=${ssrc};themssrc=0;lp=0;rxjitter=0.000000;rxcount=${packets};txjitter=0.000000;txcount=${packets};rlp=0;rtt=0.000000;rxmes=0.000000;txmes=0.000000`;
 }
 
 function bridgeExtra(b: Bridge): string {

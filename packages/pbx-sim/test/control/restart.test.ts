@@ -21,8 +21,10 @@ describe('Asterisk restart', () => {
     world.timing.shutdownAfterMs = 100;
     world.timing.restartDownMs = 300;
     const sim = await startPbxSim({ world });
+    const opened: Array<{ close(): void }> = [];
     try {
       const raw = await connectRaw(sim.port);
+      opened.push(raw);
       raw.action([
         ['Action', 'Login'],
         ['Username', 'crm'],
@@ -30,7 +32,10 @@ describe('Asterisk restart', () => {
       ]);
       await raw.until((m) => m.event === 'SuccessfulAuth');
       const ringing = sim.control.waitForEvent(
-        (e) => e.event === 'Newstate' && e.get('ChannelStateDesc') === 'Ringing',
+        (e) =>
+          e.event === 'Newstate' &&
+          e.get('ChannelStateDesc') === 'Ringing' &&
+          e.get('Channel')?.startsWith('PJSIP/1001-') === true,
       );
       sim.control.customerCalls({ from: '79165550101', name: 'Ivan Petrov' });
       await ringing;
@@ -47,6 +52,7 @@ describe('Asterisk restart', () => {
       assert.equal(await connectRefused(sim.port), true, 'connects are refused while Asterisk is down');
       await restarted;
       const again = await connectRaw(sim.port);
+      opened.push(again);
       again.action([
         ['Action', 'Login'],
         ['Username', 'crm'],
@@ -66,6 +72,7 @@ describe('Asterisk restart', () => {
       assert.equal(first.channel, 'PJSIP/pstn-00000000');
       again.close();
     } finally {
+      for (const r of opened) r.close();
       await sim.stop();
     }
   });

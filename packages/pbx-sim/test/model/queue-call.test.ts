@@ -17,7 +17,11 @@ describe('queue calls (app_queue)', () => {
     const customer = startInboundCall(vw.world, { from: '79161234567', name: 'Иван Петров', line: '74950000000' });
     vw.clock.advance(600);
     const called = vw.named('AgentCalled').map((e) => e.get('Interface'));
-    assert.deepEqual(called, ['PJSIP/1001', 'PJSIP/1002']);
+    assert.deepEqual(
+      called,
+      ['PJSIP/1002', 'PJSIP/1001'],
+      'ringall rings in reverse member order, as app_queue does (02)',
+    );
     vw.clock.advance(2000);
     answerLeg(vw.world, ringingLegOf(vw, '1001'));
     const connect = vw.named('AgentConnect')[0];
