@@ -46,8 +46,6 @@ export const HubErrorCode = {
   Database: 'HUB_ERR_DATABASE',
   /** The operator panel bundle (packages/panel/dist) is not built. */
   PanelNotBuilt: 'HUB_ERR_PANEL_NOT_BUILT',
-  /** The hub is shutting down or not ready. */
-  Unavailable: 'HUB_ERR_UNAVAILABLE',
   /** A bug: the details are in the hub's log under the request id. */
   Internal: 'HUB_ERR_INTERNAL',
 } as const;
@@ -74,7 +72,6 @@ const STATUS: Record<HubErrorCode, number> = {
   HUB_ERR_BAD_CONFIG: 500,
   HUB_ERR_DATABASE: 503,
   HUB_ERR_PANEL_NOT_BUILT: 404,
-  HUB_ERR_UNAVAILABLE: 503,
   HUB_ERR_INTERNAL: 500,
 };
 
