@@ -10,6 +10,7 @@
  */
 import Type from 'typebox';
 import { LiveCall, OperatorStatus } from './domain-events.js';
+import { UplinkSiteStatus } from './uplink-protocol.js';
 import { validator } from './validate.js';
 
 export const LIVE_PROTOCOL_VERSION = 1;
@@ -83,6 +84,11 @@ export const SiteLiveState = Type.Object(
     amiConnected: Type.Boolean(),
     /** When the hub last heard from the site. */
     updatedAt: Nullable(IsoTime),
+    /**
+     * Delivery of the site's call records (docs/uplink.md): outbox depth, oldest undelivered
+     * record, delivery rate, as the gateway last reported; absent before its first report.
+     */
+    uplink: Type.Optional(UplinkSiteStatus),
     operators: Type.Array(OperatorStatus),
     calls: Type.Array(LiveCall),
     counters: SiteCounters,
@@ -103,6 +109,8 @@ export const LiveChange = Type.Union([
       linked: Type.Boolean(),
       amiConnected: Type.Boolean(),
       updatedAt: Nullable(IsoTime),
+      /** The site's record delivery, when the gateway reported it (see SiteLiveState.uplink). */
+      uplink: Type.Optional(UplinkSiteStatus),
     },
     { additionalProperties: false },
   ),

@@ -16,6 +16,7 @@ import type {
   OperatorStatus,
   SiteLiveSnapshot,
   SiteLiveState,
+  UplinkSiteStatus,
 } from '@callgate/contracts';
 import type { Clock } from '../clock.js';
 import { DayCounters, localDay } from './day-counters.js';
@@ -32,6 +33,8 @@ interface SiteState {
   linked: boolean;
   amiConnected: boolean;
   updatedAt: string | null;
+  /** The gateway's last report on its record delivery (uplink status messages). */
+  uplink: UplinkSiteStatus | undefined;
   operators: Map<string, OperatorStatus>;
   calls: Map<string, LiveCall>;
   /** call id → when it entered its queue (ms), for the wait of a live answer. */
@@ -63,6 +66,20 @@ export class LiveView {
     s.linked = linked;
     if (!linked) s.amiConnected = false;
     this.emit([this.linkChange(s)]);
+  }
+
+  /** The site's outbox depth, oldest undelivered record and delivery rate (docs/uplink.md). */
+  setUplinkStatus(site: string, status: UplinkSiteStatus): void {
+    const s = this.site(site);
+    const before = s.uplink;
+    s.uplink = status;
+    const same =
+      before !== undefined &&
+      before.outboxDepth === status.outboxDepth &&
+      before.oldestUndeliveredAt === status.oldestUndeliveredAt &&
+      before.deliveredPerSecond === status.deliveredPerSecond &&
+      before.rejectedTotal === status.rejectedTotal;
+    if (!same) this.emit([this.linkChange(s)]);
   }
 
   applySnapshot(snapshot: SiteLiveSnapshot): void {
@@ -186,6 +203,7 @@ export class LiveView {
         linked: false,
         amiConnected: false,
         updatedAt: null,
+        uplink: undefined,
         operators: new Map(),
         calls: new Map(),
         queuedAt: new Map(),
@@ -255,7 +273,14 @@ export class LiveView {
   }
 
   private linkChange(s: SiteState): LiveChange {
-    return { kind: 'link', site: s.site, linked: s.linked, amiConnected: s.amiConnected, updatedAt: s.updatedAt };
+    const change: LiveChange = {
+      kind: 'link',
+      site: s.site,
+      linked: s.linked,
+      amiConnected: s.amiConnected,
+      updatedAt: s.updatedAt,
+    };
+    return s.uplink === undefined ? change : { ...change, uplink: s.uplink };
   }
 
   private toState(s: SiteState): SiteLiveState {
@@ -264,6 +289,7 @@ export class LiveView {
       linked: s.linked,
       amiConnected: s.amiConnected,
       updatedAt: s.updatedAt,
+      ...(s.uplink === undefined ? {} : { uplink: s.uplink }),
       operators: [...s.operators.values()],
       calls: [...s.calls.values()].map((c) => ({ ...c, operatorIds: [...c.operatorIds] })),
       counters: s.counters.snapshot(),

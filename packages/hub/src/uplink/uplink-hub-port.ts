@@ -11,6 +11,7 @@ import type {
   SiteCredentialVerifiers,
   SiteDirectory,
   SiteLiveSnapshot,
+  UplinkSiteStatus,
 } from '@callgate/contracts';
 import type { HubCore } from '../hub-core.js';
 import type { HubEventMap } from '../hub-events.js';
@@ -28,6 +29,8 @@ export interface UplinkHubPort {
   acceptLiveEvent(site: string, event: unknown): Result<DomainEvent, Error>;
   acceptLiveSnapshot(site: string, snapshot: unknown): Result<SiteLiveSnapshot, Error>;
   setSiteLinked(site: string, linked: boolean): void;
+  /** The site's delivery health, for the supervisors' live view. */
+  reportUplinkStatus(site: string, status: UplinkSiteStatus): void;
   siteDirectory(site: string): Promise<SiteDirectory>;
   credentialVerifiers(site: string): Promise<SiteCredentialVerifiers>;
   jwks(): Promise<PublicJwks>;
@@ -51,6 +54,7 @@ export function hubCorePort(core: HubCore): UplinkHubPort {
     acceptLiveEvent: (site, event) => core.acceptLiveEvent(site, event),
     acceptLiveSnapshot: (site, snapshot) => core.acceptLiveSnapshot(site, snapshot),
     setSiteLinked: (site, linked) => core.setSiteLinked(site, linked),
+    reportUplinkStatus: (site, status) => core.live.setUplinkStatus(site, status),
     siteDirectory: (site) => core.siteDirectory(site),
     credentialVerifiers: (site) => core.credentialVerifiers(site),
     jwks: () => core.keys.jwks(),

@@ -224,6 +224,7 @@ export function createUplinkServer(options: UplinkServerOptions): UplinkServer {
       const e = entry(site);
       if (e.connection !== conn) return;
       e.status = status;
+      port.reportUplinkStatus(site, status);
       for (const l of statusListeners) l(site, status, true);
     },
     configAcked(conn, kind, version, applied) {

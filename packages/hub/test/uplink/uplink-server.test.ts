@@ -454,6 +454,36 @@ for (const engine of ENGINES) {
       gwT.close();
     });
 
+    it("supervisors see the site's outbox depth, oldest undelivered record and delivery rate in the live view", async () => {
+      const gw = track(await TestGateway.link(hub.url, 'tallinn', tallinn));
+      const changes: unknown[] = [];
+      const stop = hub.core.live.subscribe((batch) => changes.push(...batch));
+      const status = {
+        at: new Date().toISOString(),
+        outboxDepth: 1234,
+        oldestUndeliveredAt: new Date(Date.now() - 3_600_000).toISOString(),
+        deliveredPerSecond: 250,
+        rejectedTotal: 0,
+        connects: 2,
+      };
+      gw.send({ type: 'status', status });
+      await eventually(
+        () => hub.core.live.state((s) => s === 'tallinn')[0]?.uplink?.outboxDepth === 1234,
+        'the live view',
+      );
+      stop();
+      assert.deepEqual(hub.core.live.state((s) => s === 'tallinn')[0]?.uplink, status);
+      assert.ok(
+        changes.some(
+          (c) =>
+            (c as { kind: string; uplink?: { outboxDepth: number } }).kind === 'link' &&
+            (c as { uplink?: { outboxDepth: number } }).uplink?.outboxDepth === 1234,
+        ),
+        'pushed to supervisors as a link change',
+      );
+      gw.close();
+    });
+
     it("the site's outbox depth, oldest undelivered record and delivery rate are exported per site", async () => {
       const gw = track(await TestGateway.link(hub.url, 'tallinn', tallinn));
       const oldest = new Date(Date.now() - 120_000).toISOString();
