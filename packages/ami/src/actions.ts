@@ -4,6 +4,12 @@
  */
 import type { AmiAction, AmiValue } from './serializer.js';
 
+/** One session filter: see `actions.filter`. */
+export interface AmiFilter {
+  filter?: string;
+  matchCriteria?: string;
+}
+
 export interface OriginateParams {
   /** The first leg, e.g. `PJSIP/1001`. */
   channel: string;
@@ -139,8 +145,13 @@ export const actions = {
   bridgeList: (): AmiAction => ({ action: 'BridgeList' }),
   /** The session's event mask (`on`, `off`, or classes). */
   events: (mask: string): AmiAction => ({ action: 'Events', headers: { EventMask: mask } }),
-  filter: (filter: string, operation: 'Add' = 'Add'): AmiAction => ({
+  /**
+   * Adds a session event filter. `filter` alone is a regex over the event (`!` excludes);
+   * `matchCriteria` (Asterisk 20.x/22: `name(VarSet),action(exclude)`) narrows by event name or
+   * header without a regex, and `filter` may then be left out.
+   */
+  filter: (filter?: string, matchCriteria?: string): AmiAction => ({
     action: 'Filter',
-    headers: { Operation: operation, Filter: filter },
+    headers: { Operation: 'Add', MatchCriteria: matchCriteria, Filter: filter },
   }),
 } as const;

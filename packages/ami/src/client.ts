@@ -21,6 +21,7 @@
 import { createHash } from 'node:crypto';
 import net from 'node:net';
 import tls from 'node:tls';
+import { actions, type AmiFilter } from './actions.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 import { AmiError, AmiErrorCode } from './errors.js';
 import { Listeners } from './listeners.js';
@@ -41,8 +42,14 @@ export interface AmiClientOptions {
   auth?: 'md5' | 'plain';
   /** The Login `Events` mask: `on`, `off`, or classes such as `call,agent,system`. Default `on`. */
   events?: string;
-  /** Filters sent after login (`Action: Filter`, Asterisk ≥ 13), e.g. `!Event: RTCP*`. */
-  filters?: readonly string[];
+  /**
+   * Filters sent right after login (`Action: Filter`, Operation Add; the AMI user needs `write`
+   * permission `system`). A string is a legacy regex filter (`!Event: RTCPSent`); an object
+   * may carry Asterisk 20.x/22's `MatchCriteria` (`name(VarSet),action(exclude)`), which
+   * Asterisk evaluates without a regex over the whole event. A refused filter is reported as
+   * an `error` event; the session stays up, unfiltered.
+   */
+  filters?: ReadonlyArray<string | AmiFilter>;
   actionTimeoutMs?: number;
   connectTimeoutMs?: number;
   greetingTimeoutMs?: number;
@@ -97,7 +104,8 @@ export interface ConnectionInfo {
 }
 
 export interface AmiClientEvents {
-  state: (state: AmiConnectionState, error: AmiError | Error | undefined) => void;
+  /** `error`: why a connection ended (`disconnected` only); always an `AmiError`. */
+  state: (state: AmiConnectionState, error: AmiError | undefined) => void;
   /** Every event not consumed by an EventList of ours. */
   event: (event: AmiMessage) => void;
   connected: (info: ConnectionInfo) => void;
@@ -127,7 +135,7 @@ export class AmiClient {
   readonly #opts: Required<Omit<AmiClientOptions, 'tls' | 'reconnect' | 'filters' | 'random'>> & {
     tls: AmiClientOptions['tls'];
     reconnect: BackoffOptions | false;
-    filters: readonly string[];
+    filters: ReadonlyArray<string | AmiFilter>;
     random: () => number;
   };
   readonly #listeners = new Listeners<AmiClientEvents>((e) =>
@@ -497,9 +505,9 @@ export class AmiClient {
       this.#loggedIn = true;
       this.#attempt = 0;
       for (const filter of this.#opts.filters) {
-        this.#sendRaw({ action: 'Filter', headers: { Operation: 'Add', Filter: filter } }, {}).catch((error: unknown) =>
-          this.#listeners.emit('error', error as AmiError),
-        );
+        const action =
+          typeof filter === 'string' ? actions.filter(filter) : actions.filter(filter.filter, filter.matchCriteria);
+        this.#sendRaw(action, {}).catch((error: unknown) => this.#listeners.emit('error', error as AmiError));
       }
       this.#setState('connected', undefined);
       this.#listeners.emit('connected', this.#info);
@@ -645,7 +653,7 @@ export class AmiClient {
     this.#lastError = error;
   }
 
-  #setState(state: AmiConnectionState, error: AmiError | Error | undefined): void {
+  #setState(state: AmiConnectionState, error: AmiError | undefined): void {
     if (this.#state === state) return;
     this.#state = state;
     this.#listeners.emit('state', state, error);

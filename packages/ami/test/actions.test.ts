@@ -244,7 +244,7 @@ const SPECS: Record<keyof typeof actions, Spec> = {
   queueStatus: { fields: ['queue', 'member'], build: (v) => actions.queueStatus(v('queue'), v('member')) },
   queueSummary: { fields: ['queue'], build: (v) => actions.queueSummary(v('queue')) },
   events: { fields: ['mask'], build: (v) => actions.events(v('mask')) },
-  filter: { fields: ['filter'], build: (v) => actions.filter(v('filter')) },
+  filter: { fields: ['filter', 'matchCriteria'], build: (v) => actions.filter(v('filter'), v('matchCriteria')) },
 };
 
 /** Control characters an attacker (or a bad CRM record) might smuggle into a field. */

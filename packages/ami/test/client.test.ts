@@ -566,7 +566,7 @@ describe('AmiClient against a recorded Asterisk on loopback', { timeout: 20_000 
     });
     const states: string[] = [];
     let events = 0;
-    client.on('state', (s, e) => states.push(e ? `${s}:${(e as AmiError).code}` : s));
+    client.on('state', (s, e) => states.push(e ? `${s}:${e.code}` : s));
     client.on('event', () => events++);
     try {
       client.start();
@@ -672,22 +672,45 @@ describe('AmiClient against a recorded Asterisk on loopback', { timeout: 20_000 
   });
 
   it('sends the configured Filter actions right after login, before anything else', async () => {
-    const h = await harness(rec('01-'), { filters: ['!Event: RTCPSent', '!Event: VarSet'] });
+    const h = await harness(rec('01-'), {
+      filters: ['!Event: RTCPSent', { matchCriteria: 'name(VarSet),action(exclude)' }],
+    });
     h.client.start();
     await h.client.ready();
     await h.client.send(actions.ping());
     assert.deepEqual(received(h), ['Challenge', 'Login', 'Filter', 'Filter', 'Ping']);
     const filters = h.server.connections[0]?.received.filter((m) => m.get('Action') === 'Filter') ?? [];
     assert.deepEqual(
-      filters.map((f) => [f.get('Operation'), f.get('Filter')]),
+      filters.map((f) => f.headers().filter(([k]) => k !== 'ActionID')),
       [
-        ['Add', '!Event: RTCPSent'],
-        ['Add', '!Event: VarSet'],
+        [
+          ['Action', 'Filter'],
+          ['Operation', 'Add'],
+          ['Filter', '!Event: RTCPSent'],
+        ],
+        [
+          ['Action', 'Filter'],
+          ['Operation', 'Add'],
+          ['MatchCriteria', 'name(VarSet),action(exclude)'],
+        ],
       ],
     );
     assert.deepEqual(h.errors, []);
     await h.client.stop();
     await h.server.close();
+  });
+
+  it('a Filter Asterisk refuses (no write=system) is reported as an error; the session stays up, unfiltered', async () => {
+    const h = await harness(rec('01-'), { auth: 'plain', filters: ['!Event: VarSet'] }, { refuseFilters: true });
+    h.client.start();
+    await h.client.ready();
+    await h.client.send(actions.ping());
+    assert.deepEqual(
+      h.errors.map((e) => [(e as AmiError).code, e.message]),
+      [['AMI_ERR_ACTION_FAILED', 'Permission denied']],
+    );
+    assert.equal(h.client.state, 'booted');
+    await done(h);
   });
 
   it('a listener that throws is reported as an error and does not stop other listeners or the client', async () => {

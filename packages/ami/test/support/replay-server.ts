@@ -44,6 +44,8 @@ export interface ReplayOptions {
    * originate thread can race the ack: OriginateResponse may come first).
    */
   reorder?: (action: string, messages: string[]) => string[];
+  /** Answer `Filter` as Asterisk does for a user without `write=system`: Permission denied. */
+  refuseFilters?: boolean;
   /** Serve TLS with this key and certificate (Asterisk `tlsenable=yes`). */
   tls?: { key: string; cert: string };
 }
@@ -217,7 +219,11 @@ class Player {
       return;
     }
     if (name === 'filter') {
-      this.#write(`Response: Success\r\n${idLine(id)}Message: Success\r\n\r\n`);
+      this.#write(
+        this.#opts.refuseFilters
+          ? `Response: Error\r\n${idLine(id)}Message: Permission denied\r\n\r\n`
+          : `Response: Success\r\n${idLine(id)}Message: Success\r\n\r\n`,
+      );
       return;
     }
     if (!expected || expected.get('Action')?.toLowerCase() !== name) {
