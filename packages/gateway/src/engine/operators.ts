@@ -125,27 +125,22 @@ function workState(op: OperatorState): { work: WorkState; pauseReason: string | 
   return { work: 'paused', pauseReason: reason };
 }
 
-/** The operator's status now (also used by the live snapshot). */
-export function operatorStatus(state: EngineState, op: OperatorState, now: number): OperatorStatus {
+/** Work state, updating when it last changed. */
+function currentWork(op: OperatorState, now: number): { work: WorkState; pauseReason: string | null } {
   const { work, pauseReason } = workState(op);
   if (op.work !== work || op.pauseReason !== pauseReason) {
     if (op.work !== undefined) op.workSince = now;
     op.work = work;
     op.pauseReason = pauseReason;
   }
-  const { phone, callId } = phoneState(state, op);
-  return { operatorId: op.operator.id, phone, work, pauseReason, since: isoTime(op.workSince), callId };
+  return { work, pauseReason };
 }
 
-function sameStatus(a: OperatorStatus | undefined, b: OperatorStatus): boolean {
-  return (
-    a !== undefined &&
-    a.phone === b.phone &&
-    a.work === b.work &&
-    a.pauseReason === b.pauseReason &&
-    a.callId === b.callId &&
-    a.since === b.since
-  );
+/** The operator's status now (also used by the live snapshot). */
+export function operatorStatus(state: EngineState, op: OperatorState, now: number): OperatorStatus {
+  const { work, pauseReason } = currentWork(op, now);
+  const { phone, callId } = phoneState(state, op);
+  return { operatorId: op.operator.id, phone, work, pauseReason, since: isoTime(op.workSince), callId };
 }
 
 /** Emits `operator.status` for every operator whose status changed during the step. */
@@ -153,9 +148,23 @@ export function flushOperatorStatus(ctx: StepContext): void {
   for (const id of ctx.dirtyOperators) {
     const op = ctx.state.operators.get(id);
     if (!op) continue;
-    const status = operatorStatus(ctx.state, op, ctx.now);
-    if (sameStatus(op.lastStatus, status)) continue;
+    // Compared before any object or time string is built: most steps change nobody's status.
+    const { work, pauseReason } = currentWork(op, ctx.now);
+    const { phone, callId } = phoneState(ctx.state, op);
+    const last = op.lastStatus;
+    if (
+      last !== undefined &&
+      last.phone === phone &&
+      last.work === work &&
+      last.pauseReason === pauseReason &&
+      last.callId === callId &&
+      op.lastSince === op.workSince
+    ) {
+      continue;
+    }
+    const status = { operatorId: op.operator.id, phone, work, pauseReason, since: isoTime(op.workSince), callId };
     op.lastStatus = status;
+    op.lastSince = op.workSince;
     ctx.events.push({ type: 'operator.status', ...emitBase(ctx), status });
   }
   ctx.dirtyOperators.clear();

@@ -142,6 +142,8 @@ export interface OperatorState {
   work: OperatorStatus['work'] | undefined;
   pauseReason: string | null;
   lastStatus: OperatorStatus | undefined;
+  /** `workSince` when `lastStatus` was reported. */
+  lastSince: number;
 }
 
 export interface EngineState {
@@ -183,6 +185,7 @@ export function createEngineState(
       workSince: now,
       work: undefined,
       pauseReason: null,
+      lastSince: now,
       // What a fresh engine assumes; only changes from it are reported.
       lastStatus: {
         operatorId: operator.id,
