@@ -158,6 +158,47 @@ for (const engine of ENGINES) {
       assert.equal((await api(t.url, 'GET', '/api/v1/sites/tallinn/directory', { as: { token: anna } })).status, 403);
     });
 
+    it('records who changed what and when in the audit log, never a password or credential', async () => {
+      const admin = (as.admin as LoggedIn).token;
+      const t0 = new Date(t.clock.now).toISOString();
+      await api(t.url, 'POST', '/api/v1/users', {
+        as: { token: admin },
+        body: {
+          id: 'vera',
+          name: 'Vera',
+          role: 'operator',
+          site: 'moscow',
+          extension: '2002',
+          password: 'veras password',
+        },
+      });
+      await api(t.url, 'PATCH', '/api/v1/users/vera', {
+        as: { token: admin },
+        body: { password: 'veras new password' },
+      });
+      await api(t.url, 'PUT', '/api/v1/sites/moscow/queues/sales', { as: { token: admin }, body: { label: 'Sales' } });
+      await api(t.url, 'PUT', '/api/v1/sites/moscow/queues/sales/members/vera', { as: { token: admin } });
+      const page = await api<{
+        items: { at: string; actor: string; action: string; target: string; details: Record<string, unknown> }[];
+      }>(t.url, 'GET', '/api/v1/audit?limit=10', { as: { token: admin } });
+      const mine = page.body.items
+        .filter((e) => e.actor === 'user:admin')
+        .slice(0, 4)
+        .reverse();
+      assert.deepEqual(
+        mine.map((e) => [e.action, e.target]),
+        [
+          ['user.create', 'user:vera'],
+          ['user.update', 'user:vera'],
+          ['queue.put', 'queue:moscow/sales'],
+          ['queue.member.add', 'queue:moscow/sales'],
+        ],
+      );
+      assert.ok(mine.every((e) => e.at >= t0));
+      assert.deepEqual(mine[1]?.details, { passwordChanged: true, sessionsEnded: true });
+      assert.doesNotMatch(JSON.stringify(page.body), /veras (new )?password/);
+    });
+
     it("lets a site's credential read only that site's directory and verifiers, and nothing else", async () => {
       const issued = await api<SiteCredentialResponse>(t.url, 'POST', '/api/v1/sites/tallinn/credential', {
         as: { token: (as.admin as LoggedIn).token },

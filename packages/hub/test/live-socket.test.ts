@@ -57,7 +57,11 @@ for (const engine of ENGINES) {
     let sue: LoggedIn;
     let olga: LoggedIn;
     before(async () => {
-      t = await startTestHub(engine, {}, { liveSocket: { tickMs: 20, authTimeoutMs: 300, sessionCheckMs: 1000 } });
+      t = await startTestHub(
+        engine,
+        {},
+        { liveSocket: { tickMs: 20, authTimeoutMs: 300, sessionCheckMs: 1000, maxBufferedBytes: 1_000_000 } },
+      );
       await seedWorld(t);
       sue = await login(t.url, 'sue', PASSWORD);
       olga = await login(t.url, 'olga', PASSWORD);
@@ -153,6 +157,25 @@ for (const engine of ENGINES) {
       assert.equal(errors[0]?.code, 'HUB_ERR_VALIDATION');
       for (let i = 0; i < 5; i++) c.send('{');
       assert.equal((await c.waitClosed()).code, 4009);
+    });
+
+    it('closes a supervisor socket that stops reading, instead of buffering for it without end', async () => {
+      const slow = new LiveClient(t.url, { cookie: sue.cookie });
+      const fine = new LiveClient(t.url, { cookie: sue.cookie });
+      await Promise.all([slow.waitFor('snapshot'), fine.waitFor('snapshot')]);
+      slow.socket.pause(); // a frozen browser tab: the TCP window fills, the hub's buffer grows
+      for (let round = 0; round < 20; round++) {
+        for (let i = 0; i < 2000; i++)
+          t.hub.core.acceptLiveEvent('tallinn', status('tallinn', `op-${round}-${i}`, now()));
+        await new Promise((r) => setTimeout(r, 40));
+        if ((await t.hub.core.metrics.liveClients.get()).values[0]?.value === 1) break;
+      }
+      assert.equal((await t.hub.core.metrics.liveClients.get()).values[0]?.value, 1, 'the slow socket was dropped');
+      slow.socket.resume();
+      assert.equal((await slow.waitClosed()).code, 4008);
+      assert.equal(fine.closed, undefined, 'a client that reads is not affected');
+      fine.close();
+      slow.close();
     });
 
     it('refuses live events a site sends for another site', () => {
