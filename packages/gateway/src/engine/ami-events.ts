@@ -148,7 +148,7 @@ function handle(ctx: StepContext, ev: AmiEvent): void {
         call.queued = true;
         call.queueJoinedAt = ctx.now;
       }
-      if (call.segments.length === 0 || call.queue === null) call.queue = ev.queue;
+      if (call.segments.length === 0 || call.queue === null) call.queue = ev.queue.slice(0, 80);
       ctx.events.push({ type: 'call.queued', ...emitBase(ctx), ...callInfo(call) });
       return;
     }

@@ -121,7 +121,7 @@ function looksExternal(state: EngineState, exten: string): boolean {
 }
 
 function lineOf(ch: Channel): string | null {
-  return ch.firstExten === '' || ch.firstExten === 's' ? null : ch.firstExten;
+  return ch.firstExten === '' || ch.firstExten === 's' ? null : ch.firstExten.slice(0, 64);
 }
 
 export function createCall(ctx: StepContext, key: string, first: Channel, adopted: boolean): Call {

@@ -18,6 +18,7 @@ import type { Call, Channel, PendingOriginate } from './state.js';
 
 const CALL_ID_ALIASES = new Set([CALL_ID_VARIABLE, 'CRM_CALL_ID']);
 const RECORDING_VARIABLE = 'MIXMONITOR_FILENAME';
+const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** `__CALLGATE_CALL_ID` → `CALLGATE_CALL_ID`: the inheritance prefix is not part of the name. */
 export function variableName(raw: string): string {
@@ -106,8 +107,9 @@ export function variableSet(ctx: StepContext, ch: Channel, rawName: string, valu
     if (pending && pending.callKey === undefined) attachOriginate(ctx, pending, call);
     else if (!call.callIdFixed) setCallId(ctx.state, call, value, true);
   } else if (name === CRM_REF_VARIABLE) {
-    if (call.crmRef === null && value !== '') call.crmRef = value.slice(0, 200);
+    // Set by our own Originate; anything with control characters was not (and could not be shown).
+    if (call.crmRef === null && value !== '' && !CONTROL.test(value)) call.crmRef = value.slice(0, 200);
   } else if (name === RECORDING_VARIABLE) {
-    if (value !== '') call.recording = value.slice(0, 1000);
+    if (value !== '' && !CONTROL.test(value)) call.recording = value.slice(0, 1000);
   }
 }

@@ -15,7 +15,8 @@ const NO_NUMBER = new Set(['', '<unknown>', 'unknown', 'anonymous', 'restricted'
  * international number written without `+`), else the digits as dialled; null for placeholders.
  */
 export function normalizeNumber(raw: string, defaultCountry: string): string | null {
-  const trimmed = raw.trim();
+  // Caller ids come from the far end's SIP headers: keep no control characters.
+  const trimmed = raw.replace(/[\u0000-\u001f\u007f]/g, '').trim();
   if (NO_NUMBER.has(trimmed.toLowerCase())) return null;
   const compact = trimmed.replace(/[\s().-]/g, '');
   if (!/^\+?[0-9*#]+$/.test(compact)) return trimmed.slice(0, 64);

@@ -25,6 +25,22 @@ export function causeForOriginateReason(reason: number): HangupCause {
   }
 }
 
+/** The schema's limits (contracts/call-record.ts): a record beyond them would be refused downstream. */
+const MAX_SEGMENTS = 100;
+const MAX_OFFERS = 1000;
+
+/**
+ * At most `max` items, in order: the ones `keep` says must stay, then the most recent others.
+ * Only a pathological call (a ringall queue of hundreds retried for an hour) gets there; its
+ * totals (talk, hold, ring) are computed from everything before this cut.
+ */
+function capped<T>(items: readonly T[], max: number, keep: (item: T) => boolean): T[] {
+  if (items.length <= max) return [...items];
+  const kept = new Set(items.filter(keep).slice(-max));
+  for (let i = items.length - 1; i >= 0 && kept.size < max; i--) kept.add(items[i] as T);
+  return items.filter((item) => kept.has(item));
+}
+
 export function buildRecord(call: Call, siteId: string, endedAt: number): CallRecord {
   const customer = call.customerLeg === undefined ? undefined : call.channels.get(call.customerLeg);
   let holdMs = 0;
@@ -53,7 +69,7 @@ export function buildRecord(call: Call, siteId: string, endedAt: number): CallRe
     outcome,
     hangupBy,
     hangupCause: hangupCause(call, customer),
-    segments: call.segments.map((s) => {
+    segments: capped(call.segments, MAX_SEGMENTS, () => false).map((s) => {
       const end = s.endedAt ?? endedAt;
       return {
         operatorId: s.operatorId,
@@ -65,14 +81,16 @@ export function buildRecord(call: Call, siteId: string, endedAt: number): CallRe
         endedBy: s.endedBy ?? 'hangup',
       };
     }),
-    offers: call.offers
-      .filter((o) => o.rang || o.result === 'answered')
-      .map((o) => ({
-        operatorId: o.operatorId,
-        extension: o.extension,
-        ringSeconds: roundSeconds(((o.endedAt ?? endedAt) - o.startedAt) / 1000),
-        result: o.result ?? 'cancelled',
-      })),
+    offers: capped(
+      call.offers.filter((o) => o.rang || o.result === 'answered'),
+      MAX_OFFERS,
+      (o) => o.result === 'answered',
+    ).map((o) => ({
+      operatorId: o.operatorId,
+      extension: o.extension,
+      ringSeconds: roundSeconds(((o.endedAt ?? endedAt) - o.startedAt) / 1000),
+      result: o.result ?? 'cancelled',
+    })),
     crmRef: call.crmRef,
     recording: call.recording,
     incomplete: call.incomplete,

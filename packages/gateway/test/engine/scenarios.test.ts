@@ -286,6 +286,50 @@ describe('call engine: calls the recordings do not show', () => {
     assert.deepEqual([r.outcome, r.hangupBy, r.incomplete], ['answered', 'customer', false]);
   });
 
+  it('a call offered more than a record can hold keeps its answer and the latest offers, and stays valid', () => {
+    // A ringall queue of 1 200 phones, all rung and cancelled when one answers (the schema allows 1 000 offers).
+    const big = {
+      ...site,
+      operators: Array.from({ length: 1200 }, (_, i) => ({
+        id: `op-${i}`,
+        name: `Operator ${i}`,
+        extension: String(20_000 + i),
+        endpoint: `PJSIP/${20_000 + i}`,
+        queues: [],
+      })),
+    };
+    const s = new AmiScript();
+    const c = customer(s);
+    s.newstate(c, 6).at(500).queueJoin(c, 'support');
+    const legs = big.operators.map((op) => s.leg(op.endpoint, { linkedid: c.uniqueid }));
+    s.at(600);
+    for (const leg of legs) s.ring(c, leg, leg.name);
+    const answering = legs[7] as Leg;
+    s.at(2600).answer(c, answering);
+    for (const leg of legs) if (leg !== answering) s.dialEnd(c, leg, 'CANCEL').hangup(leg, 26, 'Answered elsewhere');
+    s.queueLeave(c, 'support').bridge('b-1', answering, c);
+    s.at(5000).hangupRequest(c).leave('b-1', c).hangup(c);
+    const r = only(s.run(big).records);
+    assert.equal(r.offers.length, 1000);
+    assert.ok(
+      r.offers.some((o) => o.operatorId === 'op-7' && o.result === 'answered'),
+      'the answer is kept',
+    );
+    assert.deepEqual(r.offers.at(-1), {
+      operatorId: 'op-1199',
+      extension: '21199',
+      ringSeconds: 2.0,
+      result: 'cancelled',
+    });
+  });
+
+  it('control characters in a caller id never reach the record', () => {
+    const s = new AmiScript();
+    const c = customer(s, '7916\u00011234567');
+    s.at(10).hangupRequest(c).hangup(c);
+    assert.equal(only(s.run(site).records).customerNumber, '+79161234567');
+  });
+
   it('a call id from __CALLGATE_CALL_ID must be a safe id; anything else keeps the derived one', () => {
     const s = new AmiScript();
     const c = customer(s);
