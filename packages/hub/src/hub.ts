@@ -57,11 +57,27 @@ export function silentLogger(): Logger {
   return pino({ level: 'silent' });
 }
 
+/**
+ * Requests are logged as method, path and client: never the query string, which holds customer
+ * phone numbers (`/contacts/lookup?number=…`) and search terms that do not belong in log files.
+ */
+const requestSerializer = (req: {
+  method?: string;
+  url?: string;
+  ip?: string;
+  socket?: { remoteAddress?: string };
+}) => ({
+  method: req.method,
+  path: (req.url ?? '').split('?')[0],
+  remoteAddress: req.ip ?? req.socket?.remoteAddress,
+});
+
 export function hubLogger(config: HubConfig, destination?: NodeJS.WritableStream): Logger {
   const options = {
     level: config.logLevel,
     redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' },
     base: { role: 'hub' },
+    serializers: { req: requestSerializer },
   };
   return destination === undefined ? pino(options) : pino(options, destination);
 }

@@ -76,7 +76,7 @@ for (const engine of ENGINES) {
       assert.match(r.body.error.message, /npm run build -w @callgate\/panel/);
     });
 
-    it('never writes passwords, tokens, cookies, site credentials or webhook secrets to its log', async () => {
+    it('never writes passwords, tokens, cookies, site credentials, webhook secrets or looked-up numbers to its log', async () => {
       const admin = await login(t.url, 'admin', PASSWORD);
       const credential = (
         await api<SiteCredentialResponse>(t.url, 'POST', '/api/v1/sites/tallinn/credential', {
@@ -96,7 +96,11 @@ for (const engine of ENGINES) {
         as: { token: admin.token },
         body: { currentPassword: PASSWORD, newPassword: 'admins second password' },
       });
+      const anna = await login(t.url, 'anna', PASSWORD);
+      await api(t.url, 'GET', '/api/v1/contacts/lookup?number=%2B37259876543', { as: { token: anna.token } });
       const text = t.logs.text;
+      assert.ok(text.includes('/api/v1/contacts/lookup'), 'requests are logged by path');
+      assert.equal(text.includes('59876543'), false, "a customer's number (in the query string) is not logged");
       assert.ok(text.length > 0 && text.includes('"msg"'), 'the log has lines');
       for (const secret of [
         PASSWORD,

@@ -58,9 +58,12 @@ function checkUrl(url: string): void {
   }
 }
 
+const WANTED_CACHE_MS = 5_000;
+
 export class Webhooks {
   /** Called after a commit that enqueued deliveries, so the dispatcher sends them promptly. */
   onEnqueued: () => void = () => undefined;
+  private wantedCache: { at: number; types: Set<string> } | undefined;
 
   constructor(
     private readonly db: Kysely<HubTables>,
@@ -104,6 +107,7 @@ export class Webhooks {
         trx,
       );
     });
+    this.wantedCache = undefined;
     return { webhook: await this.get(id), secret };
   }
 
@@ -133,6 +137,7 @@ export class Webhooks {
         trx,
       );
     });
+    this.wantedCache = undefined;
     const webhook = await this.get(id);
     return secret === undefined ? webhook : { webhook, secret };
   }
@@ -143,6 +148,7 @@ export class Webhooks {
       if (Number(result.numDeletedRows) === 0) throw notFound(`webhook ${id}`);
       await this.audit.record(actor, 'webhook.delete', `webhook:${id}`, {}, trx);
     });
+    this.wantedCache = undefined;
   }
 
   /** Enqueues one delivery per active webhook subscribed to the event's type; call inside the change's transaction. */
@@ -172,10 +178,25 @@ export class Webhooks {
     return targets.length;
   }
 
-  /** Enqueues outside any other change (live events: call.offered, call.answered). */
+  /**
+   * Enqueues outside any other change (live events: call.offered, call.answered, hundreds a
+   * minute at a busy site). Skips the database entirely when no active webhook wants the type;
+   * the list of wanted types is cached for a few seconds (another hub instance's change to a
+   * subscription applies within that time).
+   */
   async publish(event: WebhookEvent): Promise<void> {
+    if (!(await this.wanted()).has(event.type)) return;
     const n = await this.db.transaction().execute((trx) => this.enqueue(trx, event));
     if (n > 0) this.onEnqueued();
+  }
+
+  private async wanted(): Promise<Set<string>> {
+    const now = this.clock();
+    if (this.wantedCache !== undefined && now - this.wantedCache.at < WANTED_CACHE_MS) return this.wantedCache.types;
+    const rows = await this.db.selectFrom('webhooks').select('events_json').where('active', '=', 1).execute();
+    const types = new Set(rows.flatMap((r) => JSON.parse(r.events_json) as string[]));
+    this.wantedCache = { at: now, types };
+    return types;
   }
 
   async deliveries(query: {
