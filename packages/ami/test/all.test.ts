@@ -9,3 +9,4 @@ import './client.test.js';
 import './backoff.test.js';
 import './listeners.test.js';
 import './message.test.js';
+import './errors.test.js';

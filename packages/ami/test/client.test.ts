@@ -3,11 +3,10 @@
  * recordings in fixtures/ami. Expected answers are the recorded ones.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import {
   actions,
@@ -22,6 +21,7 @@ import { loadRecording, recordingsOf, type Recording } from './fixtures.js';
 import { ReplayServer, type ReplayOptions } from './support/replay-server.js';
 
 const V22 = 'asterisk-22.10.1';
+const TLS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'support', 'tls');
 const rec = (scenario: string, version = V22): Recording => {
   const found = recordingsOf(scenario).find((r) => r.version === version);
   assert.ok(found, `no recording ${version}/${scenario}*`);
@@ -646,6 +646,63 @@ describe('AmiClient against a recorded Asterisk on loopback', { timeout: 20_000 
     await h.server.close();
   });
 
+  it('when Asterisk stops reading, unwritten bytes stop at maxWriteBufferBytes with AMI_ERR_BACKPRESSURE', async () => {
+    // A stuck Asterisk: it takes the login, then never reads again; the kernel buffers fill.
+    const sockets: net.Socket[] = [];
+    const server = net.createServer((socket) => {
+      sockets.push(socket);
+      socket.on('error', () => {});
+      socket.write('Asterisk Call Manager/11.0.0\r\n');
+      socket.once('data', (chunk: Buffer) => {
+        const id = /ActionID: (.*)\r\n/.exec(chunk.toString())?.[1] ?? '';
+        socket.write(`Response: Success\r\nActionID: ${id}\r\nMessage: Authentication accepted\r\n\r\n`);
+        socket.pause();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const client = new AmiClient({
+      host: '127.0.0.1',
+      port: (server.address() as net.AddressInfo).port,
+      username: 'crm',
+      secret: 'x',
+      auth: 'plain',
+      reconnect: false,
+      keepaliveIntervalMs: 0,
+      actionTimeoutMs: 60_000,
+      maxInFlight: 10_000,
+      maxWriteBufferBytes: 256 * 1024,
+    });
+    try {
+      client.start();
+      await client.ready();
+      const big = 'x'.repeat(64 * 1024);
+      const pending: Array<Promise<unknown>> = [];
+      let refused: AmiError | undefined;
+      for (let i = 0; i < 2_000 && !refused; i++) {
+        const p = client.send(actions.setvar('CRM_NOTE', big, 'PJSIP/1001-00000001'));
+        pending.push(
+          p.catch((e: unknown) => {
+            if (isAmiError(e, 'AMI_ERR_BACKPRESSURE')) refused = e;
+            return e;
+          }),
+        );
+        // A refusal settles at once; give its handler a turn before sending more.
+        await new Promise((r) => setImmediate(r));
+      }
+      assert.ok(refused, 'no AMI_ERR_BACKPRESSURE in 2000 actions of 64 KiB');
+      assert.ok(pending.length < 1_000, `refused only after ${pending.length} actions`);
+      await client.stop();
+      for (const outcome of await Promise.all(pending)) {
+        assert.ok(isAmiError(outcome), 'every accepted action settles on stop');
+      }
+    } finally {
+      await client.stop();
+      // A paused socket never sees the client's FIN; drop it or close() waits forever.
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+
   it('an injection attempt fails with AMI_ERR_INJECTION and not a byte of it is written', async () => {
     const h = await harness(rec('01-'), { auth: 'plain' });
     h.client.start();
@@ -728,30 +785,23 @@ describe('AmiClient against a recorded Asterisk on loopback', { timeout: 20_000 
     await h.server.close();
   });
 
-  it('connects over TLS when asked (Asterisk tlsenable=yes)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'callgate-ami-tls-'));
-    try {
-      execFileSync(
-        'openssl',
-        ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost'].concat([
-          '-keyout',
-          join(dir, 'key.pem'),
-          '-out',
-          join(dir, 'cert.pem'),
-        ]),
-        { stdio: 'ignore' },
-      );
-      const key = readFileSync(join(dir, 'key.pem'), 'utf8');
-      const cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
-      const h = await harness(rec('18-'), { tls: { ca: cert, servername: 'localhost' } }, { tls: { key, cert } });
-      h.client.start();
-      const info = await h.client.ready();
-      assert.equal(info.amiVersion, '11.0.0');
-      assert.deepEqual(received(h), ['Challenge', 'Login']);
-      await done(h);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+  it('connects over TLS when asked (Asterisk tlsenable=yes), verifying the certificate', async () => {
+    // A self-signed test certificate for localhost / 127.0.0.1 (test/support/tls, valid to 2126).
+    const key = readFileSync(join(TLS_DIR, 'key.pem'), 'utf8');
+    const cert = readFileSync(join(TLS_DIR, 'cert.pem'), 'utf8');
+    const h = await harness(rec('18-'), { tls: { ca: cert } }, { tls: { key, cert } });
+    h.client.start();
+    const info = await h.client.ready();
+    assert.equal(info.amiVersion, '11.0.0');
+    assert.deepEqual(received(h), ['Challenge', 'Login']);
+    await done(h);
+    // Without trusting that certificate the TLS connect fails, with a typed error.
+    const untrusted = await harness(rec('18-'), { tls: true }, { tls: { key, cert } });
+    untrusted.client.start();
+    await waitFor('the refused handshake', () => untrusted.states.length >= 2);
+    assert.match(untrusted.states[1] ?? '', /^disconnected:AMI_ERR_CONNECT_FAILED$/);
+    await untrusted.client.stop();
+    await untrusted.server.close();
   });
 });
 
