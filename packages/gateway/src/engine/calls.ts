@@ -175,8 +175,10 @@ export function createChannelLessCall(ctx: StepContext, pending: PendingOriginat
     firstLeg: undefined,
     customerLeg: undefined,
     origin: 'operator',
-    direction: 'outbound',
-    customerNumber: normalizeNumber(pending.customerNumber, ctx.state.config.defaultCountry),
+    direction: ctx.state.config.byExtension.has(pending.customerNumber) ? 'internal' : 'outbound',
+    customerNumber: ctx.state.config.byExtension.has(pending.customerNumber)
+      ? null
+      : normalizeNumber(pending.customerNumber, ctx.state.config.defaultCountry),
     line: null,
     queue: null,
     startedAt: pending.requestedAt,

@@ -56,8 +56,10 @@ export function attachOriginate(ctx: StepContext, pending: PendingOriginate, cal
   call.crmRef = pending.crmRef ?? call.crmRef;
   call.startedAt = Math.min(call.startedAt, pending.requestedAt);
   call.origin = 'operator';
-  call.direction = 'outbound';
-  call.customerNumber = normalizeNumber(pending.customerNumber, ctx.state.config.defaultCountry);
+  // A click-to-call to a colleague's extension is an internal call, not a customer's.
+  const colleague = ctx.state.config.byExtension.has(pending.customerNumber);
+  call.direction = colleague ? 'internal' : 'outbound';
+  call.customerNumber = colleague ? null : normalizeNumber(pending.customerNumber, ctx.state.config.defaultCountry);
   ctx.dirtyCalls.add(call);
 }
 

@@ -207,6 +207,35 @@ describe('call engine: calls the recordings do not show', () => {
     assert.deepEqual(r.hangupCause, { code: 19, text: 'User alerting, no answer' });
   });
 
+  it('a click-to-call to a colleague is internal: the caller answers their phone, the colleague does not', () => {
+    const s = new AmiScript();
+    s.input({
+      type: 'originate-requested',
+      callId: 'cc-int',
+      operatorId: 'op-1001',
+      customerNumber: '1002',
+      crmRef: null,
+      actionId: 'a-int',
+    });
+    const op = s.leg('PJSIP/1001');
+    s.at(2).newchannel(op).varSet(op, '__CALLGATE_CALL_ID', 'cc-int');
+    s.at(5).ring(undefined, op, '1001');
+    s.at(305).answer(undefined, op).originateResponse('a-int', true, op, 4);
+    const colleague = s.leg('PJSIP/1002', { linkedid: op.uniqueid });
+    s.at(310).ring(op, colleague, 'PJSIP/1002');
+    s.at(20_310).dialEnd(op, colleague, 'NOANSWER').hangup(colleague, 0, 'Unknown').hangup(op);
+    const r = only(s.run(site).records);
+    assert.deepEqual([r.callId, r.direction, r.customerNumber], ['cc-int', 'internal', null]);
+    assert.deepEqual([r.outcome, r.hangupBy], ['no-answer', 'system']);
+    assert.deepEqual(
+      r.offers.map((o) => [o.operatorId, o.result]),
+      [
+        ['op-1001', 'answered'],
+        ['op-1002', 'no-answer'],
+      ],
+    );
+  });
+
   it('a click-to-call refused by Asterisk before any channel is recorded as failed, once', () => {
     const s = new AmiScript();
     s.input({
