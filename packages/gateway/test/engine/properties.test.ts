@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { AmiMessage, decodeTrace, type TraceLine } from '@callgate/ami';
-import type { CallRecord } from '@callgate/contracts';
-import { replayTrace } from '../../src/engine/index.js';
+import { domainEventValidator, type CallRecord } from '@callgate/contracts';
+import { createEngineState, engineConfig, replayTrace, step } from '../../src/engine/index.js';
 import { CHANSIP, loadSite, loadTrace, PJSIP } from './support.js';
 
 const WITH_CALLS = [
@@ -234,6 +234,148 @@ describe('engine properties', () => {
         },
       ),
       { numRuns: 80 },
+    );
+  });
+
+  it('never throws on arbitrary AMI events, and everything it emits is a valid domain event', () => {
+    const names = [
+      'Newchannel',
+      'Newstate',
+      'NewCallerid',
+      'Hangup',
+      'HangupRequest',
+      'DialBegin',
+      'DialState',
+      'DialEnd',
+      'BridgeCreate',
+      'BridgeDestroy',
+      'BridgeEnter',
+      'BridgeLeave',
+      'BridgeMerge',
+      'QueueCallerJoin',
+      'QueueCallerLeave',
+      'QueueCallerAbandon',
+      'AgentRingNoAnswer',
+      'AgentComplete',
+      'Hold',
+      'Unhold',
+      'BlindTransfer',
+      'AttendedTransfer',
+      'OriginateResponse',
+      'VarSet',
+      'QueueMemberStatus',
+      'QueueMemberPause',
+      'QueueMemberRemoved',
+      'PeerStatus',
+      'ContactStatus',
+      'DeviceStateChange',
+      'Whatever',
+    ];
+    const keys = [
+      'Channel',
+      'Uniqueid',
+      'Linkedid',
+      'ChannelState',
+      'CallerIDNum',
+      'Exten',
+      'DestChannel',
+      'DestUniqueid',
+      'DestLinkedid',
+      'DestChannelState',
+      'DialString',
+      'DialStatus',
+      'BridgeUniqueid',
+      'ToBridgeUniqueid',
+      'FromBridgeUniqueid',
+      'Queue',
+      'Cause',
+      'Cause-txt',
+      'Variable',
+      'Value',
+      'Interface',
+      'Status',
+      'Paused',
+      'PausedReason',
+      'Device',
+      'State',
+      'Peer',
+      'PeerStatus',
+      'ActionID',
+      'Response',
+      'Reason',
+      'Result',
+      'TransfererChannel',
+      'TransfererUniqueid',
+      'TransfereeUniqueid',
+      'TransfereeChannel',
+      'Extension',
+      'OrigTransfererUniqueid',
+      'OrigTransfererChannel',
+      'Duration',
+    ];
+    // Values from a small pool, so that the same ids, channels and bridges come back.
+    const value = fc.oneof(
+      fc.constantFrom('1.1', '1.2', '1.3', '2.1', 'PJSIP/1001-00000001', 'PJSIP/1002-00000002', 'PJSIP/pstn-00000003'),
+      fc.constantFrom('Local/1002@internal-00000000;1', 'Local/1002@internal-00000000;2', 'b1', 'b2', 'support'),
+      fc.constantFrom('0', '4', '5', '6', '16', '26', 'ANSWER', 'CANCEL', 'BUSY', 'Success', 'Failure', 'transfer'),
+      fc.constantFrom('CALLGATE_CALL_ID', '__CALLGATE_CRM_REF', 'MIXMONITOR_FILENAME', 'PJSIP/1001', 'SIP/1002'),
+      fc.constantFrom('UNAVAILABLE', 'NOT_INUSE', 'Unreachable', 'Registered', '<unknown>', ''),
+      fc.string({ maxLength: 12 }),
+    );
+    const message = fc.tuple(
+      fc.constantFrom(...names),
+      fc.array(fc.tuple(fc.constantFrom(...keys), value), { maxLength: 14 }),
+    );
+    const input = fc.oneof(
+      {
+        weight: 12,
+        arbitrary: message.map(([event, headers]) => ({
+          type: 'ami-event' as const,
+          message: AmiMessage.fromHeaders([['Event', event], ...headers]),
+        })),
+      },
+      { weight: 1, arbitrary: fc.constant({ type: 'ami-disconnected' as const }) },
+      {
+        weight: 1,
+        arbitrary: fc.array(message, { maxLength: 3 }).map((items) => ({
+          type: 'ami-resync' as const,
+          channels: items.map(([, headers]) => AmiMessage.fromHeaders([['Event', 'CoreShowChannel'], ...headers])),
+        })),
+      },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom('1.1', '1.2', 'cc-x').map((callId) => ({
+          type: 'originate-requested' as const,
+          callId,
+          operatorId: 'op-1001',
+          customerNumber: '+79990000001',
+          crmRef: null,
+          actionId: callId,
+        })),
+      },
+      {
+        weight: 1,
+        arbitrary: fc
+          .constantFrom('1.1', 'cc-x')
+          .map((actionId) => ({ type: 'originate-failed' as const, actionId, reason: 'x' })),
+      },
+      {
+        weight: 1,
+        arbitrary: fc
+          .constantFrom('1.1', 'cc-x')
+          .map((callId) => ({ type: 'hangup-requested' as const, callId, operatorId: 'op-1001' })),
+      },
+    );
+    fc.assert(
+      fc.property(fc.array(input, { maxLength: 120 }), (inputs) => {
+        const state = createEngineState(engineConfig(site[PJSIP]), 0, { amiConnected: true });
+        inputs.forEach((inp, i) => {
+          for (const event of step(state, inp, i * 10).events) {
+            assert.ok(domainEventValidator.check(event), JSON.stringify(event));
+          }
+        });
+      }),
+      { numRuns: 300 },
     );
   });
 });
