@@ -34,7 +34,9 @@ export async function runBenchmarks(
 ): Promise<{ missed: string[] }> {
   const missed: string[] = [];
   const host = machine();
-  options.print(`machine: ${host.cpu}, ${host.cores} cores, ${host.memoryGiB} GiB; node ${host.node}; ${host.os}\n`);
+  options.print(
+    `machine: ${host.cpu}, ${host.cores} cores, ${host.memoryGiB} GiB; node ${host.node}; ${host.os}; load ${host.loadAverage}\n`,
+  );
   for (const name of names) {
     const bench = await loadBenchmark(name);
     options.print(`\n== ${name}${options.size === 'tiny' ? ' (tiny)' : ''}: ${bench.description}\n`);
