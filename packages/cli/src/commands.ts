@@ -9,5 +9,14 @@ import { gatewayCommand } from './commands/gateway.js';
 import { hubCommand } from './commands/hub.js';
 import { adminCommand } from './commands/admin.js';
 import { replayCommand } from './commands/replay.js';
+import { simCommand } from './commands/sim.js';
 
-export const commands: readonly Command[] = [hubCommand, adminCommand, gatewayCommand, doctorCommand, amiCommand, replayCommand];
+export const commands: readonly Command[] = [
+  hubCommand,
+  adminCommand,
+  gatewayCommand,
+  doctorCommand,
+  amiCommand,
+  replayCommand,
+  simCommand,
+];

@@ -13,3 +13,4 @@ export * from './hub-live.js';
 export * from './hub-webhooks.js';
 export * from './operator-protocol.js';
 export * from './uplink-protocol.js';
+export * from './sim-config.js';

@@ -11,6 +11,8 @@ export const SimErrorCode = {
   BadState: 'SIM_ERR_BAD_STATE',
   /** A control request (HTTP body, argument) is malformed. */
   BadRequest: 'SIM_ERR_BAD_REQUEST',
+  /** An HTTP control request lacks the configured bearer token. */
+  Unauthorized: 'SIM_ERR_UNAUTHORIZED',
   /** An AMI client sent a header value with a control character; the action was refused. */
   AmiInjection: 'SIM_ERR_AMI_INJECTION',
   /** The AMI port could not be opened (in use, no permission). */

@@ -28,3 +28,20 @@ export {
 export { SimulatedAsterisk, type PbxState } from './simulated-asterisk.js';
 export { World } from './model/world.js';
 export type { SimEvent, EventClass } from './model/sim-event.js';
+export {
+  compareTraces,
+  lineDiff,
+  VOLATILE_HEADERS,
+  type CompareOptions,
+  type ConformanceReport,
+  type Difference,
+} from './conformance/compare-traces.js';
+export { traceStreams, type StreamEvent, type TraceStreams } from './conformance/event-streams.js';
+export { SCENARIOS, type ConformanceScenario, type ScenarioStep, type ScenarioWorld } from './conformance/scenarios.js';
+export { stageScenario, type RecordingMeta, type StagedRun } from './conformance/stage-scenario.js';
+export { runConformance, runConformanceCase, loadRecording, type CaseResult } from './conformance/run-conformance.js';
+export { LoadGenerator, type LoadProfile, type LoadStats } from './load/load-generator.js';
+export { sample, mean } from './load/distributions.js';
+export { startSimSites, type SimSite, type SimSites, type SimSitesOptions } from './control/sim-sites.js';
+export { startHttpControl, type HttpControl } from './control/http-control.js';
+export { worldFromSite } from './control/site-world.js';

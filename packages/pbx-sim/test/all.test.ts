@@ -4,3 +4,5 @@ import './ami/ami-server.test.js';
 import './control/click-to-call.test.js';
 import './control/restart.test.js';
 import './conformance/conformance.test.js';
+import './load/load-generator.test.js';
+import './control/http-control.test.js';

@@ -48,7 +48,7 @@ export function placeCall(world: World, leg: Channel, farEnd: FarEnd, listener: 
       }
       state.ringing = true;
       listener.ringing(leg);
-      const delay = answerDelay(farEnd);
+      const delay = answerDelay(world, farEnd);
       if (delay !== undefined) world.after(delay, () => answerLeg(world, leg), leg);
     },
     leg,
@@ -62,10 +62,11 @@ function refusal(farEnd: FarEnd): [number, number] | undefined {
   return undefined;
 }
 
-function answerDelay(farEnd: FarEnd): number | undefined {
+function answerDelay(world: World, farEnd: FarEnd): number | undefined {
   if (farEnd.kind === 'phone') {
     if (farEnd.autoAnswerHeader && farEnd.behaviour.autoAnswer) return farEnd.behaviour.autoAnswerAfterMs;
-    return farEnd.behaviour.mode === 'answer' ? farEnd.behaviour.answerAfterMs : undefined;
+    if (farEnd.behaviour.mode !== 'answer') return undefined;
+    return world.phoneAnswerDelay?.(farEnd.extension) ?? farEnd.behaviour.answerAfterMs;
   }
   return farEnd.behaviour.mode === 'answer' ? farEnd.behaviour.answerAfterMs : undefined;
 }

@@ -78,6 +78,11 @@ export class World {
   bootedAt: number;
   reloadedAt: number;
   processedCalls = 0;
+  /**
+   * Overrides how long a phone in `answer` mode rings before answering (the load generator's
+   * random operator reaction time); undefined: each phone's `answerAfterMs`.
+   */
+  phoneAnswerDelay: ((extension: string) => number) | undefined;
   /** Channel observers (the control API waits on these). */
   readonly #listeners = new Set<(event: SimEvent) => void>();
 

@@ -15,6 +15,10 @@ export interface VirtualWorld {
 export function virtualWorld(configure?: (config: WorldConfig) => void): VirtualWorld {
   const config = labWorld();
   configure?.(config);
+  return virtualWorldFrom(config);
+}
+
+export function virtualWorldFrom(config: WorldConfig): VirtualWorld {
   const clock = new VirtualScheduler();
   const events: AmiMessage[] = [];
   const world = new World({
