@@ -99,3 +99,13 @@ export async function waitForAttribute(
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/** Gets the operator into "ready": starts work (L) when not working, ends a pause or wrap-up. */
+export async function readyToWork(panel: PanelPage): Promise<void> {
+  const status = panel.page.getByTestId('work-status');
+  await status.waitFor();
+  const work = await status.getAttribute('data-work');
+  if (work === 'logged-out') await panel.page.keyboard.press('l');
+  else if (work !== 'ready') await panel.page.locator('#btn-ready').click();
+  await waitForAttribute(status, 'data-work', 'ready');
+}

@@ -7,20 +7,19 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { HubCall } from '@callgate/contracts';
 import { startCallCenter, waitUntil, type CallCenter } from '../support/call-center.js';
-import { launchBrowser, logIn, openPanel, waitForAttribute, waitForText, type PanelPage } from '../support/browser.js';
+import {
+  launchBrowser,
+  logIn,
+  openPanel,
+  readyToWork,
+  waitForAttribute,
+  waitForText,
+  type PanelPage,
+} from '../support/browser.js';
 import { CONTACTS, MOSCOW, SUPERVISORS, TALLINN } from '../support/staff.js';
 
 /** The panel asks the hub for a session on load; "not logged in" is a 401 the browser logs. */
 const EXPECTED_ERRORS = /status of 401/;
-
-async function readyToWork(panel: PanelPage): Promise<void> {
-  const status = panel.page.getByTestId('work-status');
-  await status.waitFor();
-  const work = await status.getAttribute('data-work');
-  if (work === 'logged-out') await panel.page.keyboard.press('l');
-  else if (work !== 'ready') await panel.page.locator('#btn-ready').click();
-  await waitForAttribute(status, 'data-work', 'ready');
-}
 
 async function liveLink(panel: PanelPage): Promise<void> {
   await waitForAttribute(panel.page.locator('[data-testid="telephony-badge"] [data-phase]'), 'data-phase', 'live');

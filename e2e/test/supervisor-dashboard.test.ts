@@ -55,6 +55,8 @@ describe('supervisor dashboard in a browser', () => {
     await waitForText(tallinn.getByTestId('counter-abandoned'), '1');
     await waitForText(tallinn.getByTestId('counter-offered'), '1');
     assert.equal(await moscow.getByTestId('counter-offered').innerText(), '0', 'one site never shows the other');
+    // Each gateway reports its outbox; the abandoned call's record has reached the hub.
+    await waitForAttribute(tallinn.locator('[data-testid="site-outbox"] [data-backlog]'), 'data-backlog', '0');
   });
 
   it('finds the call in the log by site and outcome and opens its detail', async () => {

@@ -1,8 +1,9 @@
 /** The chosen language as a signal: every text on screen follows a switch at once. */
 import { signal } from '@preact/signals';
 import {
-  catalogues,
   detectLocale,
+  hasMessage,
+  loadCatalogue,
   LOCALE_STORAGE_KEY,
   translate,
   type Locale,
@@ -20,7 +21,8 @@ function storedLocale(): string | null {
 
 export const locale = signal<Locale>(detectLocale(storedLocale(), navigator.languages));
 
-export function setLocale(next: Locale): void {
+export async function setLocale(next: Locale): Promise<void> {
+  await loadCatalogue(next);
   locale.value = next;
   document.documentElement.lang = next;
   try {
@@ -37,5 +39,5 @@ export function t(key: MessageKey, params?: MessageParams): string {
 /** `tEnum('outcome', 'no-answer')` → the text of `outcome.no-answer`; an unknown value shows as it is. */
 export function tEnum(prefix: string, value: string): string {
   const key = `${prefix}.${value}`;
-  return key in catalogues[locale.value] ? translate(locale.value, key as MessageKey) : value;
+  return hasMessage(key) ? translate(locale.value, key) : value;
 }

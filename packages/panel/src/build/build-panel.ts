@@ -87,7 +87,20 @@ export async function buildPanel(options: { outDir?: string } = {}): Promise<Bui
       plugins: [contractRuntimePlugin()],
       // Vite 8's own Oxc JSX transform with preact's automatic runtime (docs/decisions.md).
       oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
-      build: { outDir: staging, emptyOutDir: true, target: 'es2022', sourcemap: false, reportCompressedSize: false },
+      build: {
+        outDir: staging,
+        emptyOutDir: true,
+        target: 'es2022',
+        sourcemap: false,
+        reportCompressedSize: false,
+        // Loaded on demand: named for what they are (ru, supervisor-screen). Shared chunks: by
+        // content only (the module rolldown would name them after is arbitrary).
+        rolldownOptions: {
+          output: {
+            chunkFileNames: (chunk) => (chunk.isDynamicEntry ? 'assets/[name]-[hash].js' : 'assets/chunk-[hash].js'),
+          },
+        },
+      },
     });
   } catch (error) {
     await rm(staging, { recursive: true, force: true });

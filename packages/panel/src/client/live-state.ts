@@ -33,6 +33,7 @@ export function applyLiveChanges(state: LiveState, seq: number, changes: readonl
           linked: change.linked,
           amiConnected: change.amiConnected,
           updatedAt: change.updatedAt,
+          ...(change.uplink === undefined ? {} : { uplink: change.uplink }),
         });
         break;
       case 'operator':

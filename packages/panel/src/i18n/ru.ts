@@ -68,7 +68,7 @@ export const ru: Record<MessageKey, string> = {
 
   'dial.title': 'Позвонить',
   'dial.number': 'Номер для звонка',
-  'dial.placeholder': 'Номер или добавочный',
+  'dial.placeholder': 'Номер или доб.',
   'dial.call': 'Позвонить',
   'dial.problem.empty': 'Сначала введите номер.',
   'dial.problem.bad-characters': 'В номере допустимы только цифры, пробелы и + - ( ).',
@@ -210,6 +210,9 @@ export const ru: Record<MessageKey, string> = {
   'site.pbx': 'АТС',
   'site.pbxUp': 'на связи',
   'site.pbxDown': 'нет связи',
+  'site.records': 'Записи',
+  'site.recordsDelivered': 'все в хабе',
+  'site.recordsWaiting': 'в очереди {count}, старейшая ждёт {time}',
   'site.updated': 'обновлено в {time}',
   'site.queues': 'Очереди',
   'site.noQueues': 'Сегодня в очередях тихо.',

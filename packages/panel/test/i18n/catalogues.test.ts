@@ -15,7 +15,11 @@ import {
   PhoneState,
 } from '@callgate/contracts';
 import type { TSchema } from 'typebox';
-import { catalogues, detectLocale, errorMessageKey, translate, type MessageKey } from '../../src/i18n/i18n.js';
+import { en } from '../../src/i18n/en.js';
+import { detectLocale, errorMessageKey, loadCatalogue, translate, type MessageKey } from '../../src/i18n/i18n.js';
+import { ru } from '../../src/i18n/ru.js';
+
+const catalogues = { en, ru };
 import { formatDuration, formatPercent } from '../../src/i18n/format.js';
 import { PanelErrorCode } from '../../src/errors.js';
 
@@ -108,7 +112,9 @@ describe('languages', () => {
     assert.equal(detectLocale('xx', ['ru']), 'ru');
   });
 
-  it('fills placeholders and leaves a missing one visible', () => {
+  it('fills placeholders and leaves a missing one visible', async () => {
+    assert.equal(translate('ru', 'call.line', { line: 'x' }), 'Line: x', 'English until Russian is loaded');
+    await loadCatalogue('ru');
     assert.equal(translate('ru', 'call.line', { line: 'Поддержка' }), 'Линия: Поддержка');
     assert.equal(translate('en', 'call.line'), 'Line: {line}');
   });

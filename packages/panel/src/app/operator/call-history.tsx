@@ -54,10 +54,10 @@ function HistoryRow({ call, store, canDispose }: { call: HubCall; store: Operato
         </span>
         <span class={`history-outcome outcome-${r.outcome}`}>{tEnum('outcome', r.outcome)}</span>
       </div>
-      <div class="history-meta muted">
-        {formatDateTime(r.startedAt, locale.value)} · {t('history.talkFor', { time: formatSeconds(r.talkSeconds) })}
-      </div>
-      <div class="history-actions">
+      <div class="history-meta">
+        <span class="muted">
+          {formatDateTime(r.startedAt, locale.value)} · {t('history.talkFor', { time: formatSeconds(r.talkSeconds) })}
+        </span>
         <span data-testid="history-disposition">
           {call.disposition ? (
             <span class="tag" title={call.disposition.notes}>
@@ -69,7 +69,9 @@ function HistoryRow({ call, store, canDispose }: { call: HubCall; store: Operato
             </button>
           ) : null}
         </span>
-        {r.customerNumber !== null && r.direction !== 'internal' && (
+      </div>
+      {r.customerNumber !== null && r.direction !== 'internal' && (
+        <div class="history-actions">
           <button
             type="button"
             class="btn btn-small btn-plain"
@@ -77,8 +79,8 @@ function HistoryRow({ call, store, canDispose }: { call: HubCall; store: Operato
           >
             {t('history.callBack')}
           </button>
-        )}
-      </div>
+        </div>
+      )}
     </li>
   );
 }

@@ -59,6 +59,30 @@ function Counters({ c, title }: { c: QueueCounters; title: string }) {
   );
 }
 
+/**
+ * The site's record delivery (its gateway's outbox): records not yet at the hub and how old the
+ * oldest is. A growing backlog means the WAN or the hub is in trouble; nothing is lost meanwhile.
+ */
+function Delivery({ site, now }: { site: SiteLiveState; now: number }) {
+  const uplink = site.uplink;
+  if (!uplink) return null;
+  const backlog = uplink.outboxDepth;
+  const oldest = uplink.oldestUndeliveredAt === null ? null : now - Date.parse(uplink.oldestUndeliveredAt);
+  return (
+    <Badge
+      tone={backlog === 0 ? 'ok' : oldest !== null && oldest > 60_000 ? 'warn' : 'idle'}
+      label={t('site.records')}
+      testId="site-outbox"
+    >
+      <span data-backlog={backlog}>
+        {backlog === 0
+          ? t('site.recordsDelivered')
+          : t('site.recordsWaiting', { count: backlog, time: formatDuration(oldest ?? 0) })}
+      </span>
+    </Badge>
+  );
+}
+
 export function SiteCard({ store, site }: { store: SupervisorStore; site: SiteLiveState }) {
   const at = now.value;
   const queues = queueWaits(site);
@@ -81,6 +105,7 @@ export function SiteCard({ store, site }: { store: SupervisorStore; site: SiteLi
         <Badge tone={site.amiConnected ? 'ok' : 'bad'} label={t('site.pbx')}>
           {site.amiConnected ? t('site.pbxUp') : t('site.pbxDown')}
         </Badge>
+        <Delivery site={site} now={at} />
         {site.updatedAt !== null && (
           <span class="muted small">{t('site.updated', { time: formatTime(site.updatedAt, locale.value) })}</span>
         )}

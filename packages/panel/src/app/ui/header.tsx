@@ -37,7 +37,7 @@ export function Header(props: { badges: ComponentChildren; nav?: ComponentChildr
             type="button"
             class={`link${locale.value === l ? ' is-current' : ''}`}
             aria-pressed={locale.value === l}
-            onClick={() => setLocale(l)}
+            onClick={() => void setLocale(l)}
           >
             {l.toUpperCase()}
           </button>
