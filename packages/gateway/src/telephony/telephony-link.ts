@@ -14,6 +14,8 @@
  */
 import {
   actions,
+  AmiErrorCode,
+  isAmiError,
   type AmiAction,
   type AmiClient,
   type AmiMessage,
@@ -241,17 +243,28 @@ export class TelephonyLink {
     const options = { timeoutMs: this.#resyncTimeoutMs };
     const [channels, queues] = await Promise.all([
       this.#client.send(actions.coreShowChannels(), options),
-      this.#client.send(actions.queueStatus(), options),
+      // Without QueueStatus (an AMI user without the right) calls still resync; memberships are
+      // then learnt from the QueueMember* events as they come.
+      this.#client.send(actions.queueStatus(), options).catch((error: unknown) => {
+        if (!isAmiError(error, AmiErrorCode.ActionFailed)) throw error;
+        this.#log.warn({ err: error }, 'QueueStatus refused; operator work states come from queue events only');
+        return undefined;
+      }),
     ]);
     if (generation !== this.#generation || this.#stopped) return;
     const held = this.#held ?? [];
     this.#held = undefined;
     const resyncAt = this.#now();
-    this.#feed({ type: 'ami-resync', channels: channels.items, queueStatus: queues.items }, resyncAt);
+    this.#feed(
+      queues
+        ? { type: 'ami-resync', channels: channels.items, queueStatus: queues.items }
+        : { type: 'ami-resync', channels: channels.items },
+      resyncAt,
+    );
     // Held events are applied after the snapshot; their clock must not run backwards past it.
     for (const { message, at } of held) this.#feed({ type: 'ami-event', message }, Math.max(at, resyncAt));
     this.#log.info(
-      { channels: channels.items.length, queueItems: queues.items.length, heldEvents: held.length },
+      { channels: channels.items.length, queueItems: queues?.items.length ?? 0, heldEvents: held.length },
       'AMI resynchronised',
     );
     if (!this.#connected) {
