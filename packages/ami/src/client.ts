@@ -278,11 +278,14 @@ export class AmiClient {
         }),
       );
     }
-    if (this.#pending.size >= this.#opts.maxInFlight || socket.writableLength > this.#opts.maxWriteBufferBytes) {
+    const tooMany = this.#pending.size >= this.#opts.maxInFlight;
+    if (tooMany || socket.writableLength > this.#opts.maxWriteBufferBytes) {
+      const why = tooMany ? 'too many AMI actions in flight' : 'Asterisk is not reading what we sent';
       return Promise.reject(
-        new AmiError(AmiErrorCode.Backpressure, `too many AMI actions in flight; ${action.action} not sent`, {
+        new AmiError(AmiErrorCode.Backpressure, `${why}; ${action.action} not sent`, {
           action: action.action,
           inFlight: this.#pending.size,
+          unwrittenBytes: socket.writableLength,
         }),
       );
     }
