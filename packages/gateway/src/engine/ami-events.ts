@@ -10,9 +10,8 @@
  */
 import { decodeEvent, type AmiEvent, type AmiMessage, type ChannelSnapshot } from '@callgate/ami';
 import { ensureChannel, forgetIfDone, openCallOf, rememberHungUp } from './calls.js';
-import { localExtension } from './channel-name.js';
 import { callInfo, emitBase, type StepContext } from './context.js';
-import { dialStringNumber } from './channel-name.js';
+import { dialStringNumber, localExtension, localPartner } from './channel-name.js';
 import {
   endOffer,
   findOpenOffer,
@@ -297,7 +296,6 @@ export function hangupChannel(ctx: StepContext, ch: Channel, cause: { code: numb
 
 function dialBegin(ctx: StepContext, caller: Channel | undefined, dest: Channel | undefined, dialString: string): void {
   if (!dest) return;
-  dest.dialedBy = caller?.uniqueid;
   dest.dialString = dialString;
   dest.dialBeganAt ??= ctx.now;
   const call = openCallOf(ctx.state, dest);
@@ -372,8 +370,8 @@ export function touchConnected(ctx: StepContext, start: Channel): void {
       if (bridge) next.push(...bridge.channels);
     }
     if (ch.kind === 'local') {
-      const half = ch.name.endsWith(';1') ? `${ch.name.slice(0, -1)}2` : `${ch.name.slice(0, -1)}1`;
-      const partner = state.localByName.get(half);
+      const half = localPartner(ch.name);
+      const partner = half === undefined ? undefined : state.localByName.get(half);
       if (partner !== undefined) next.push(partner);
     }
     for (const id of next) {

@@ -80,7 +80,6 @@ export function ensureChannel(ctx: StepContext, snap: ChannelSnapshot, created: 
     held: false,
     hungUp: false,
     hangupRequested: false,
-    dialedBy: undefined,
     dialString: undefined,
     dialStatus: undefined,
     dialBeganAt: undefined,
@@ -157,7 +156,6 @@ export function createCall(ctx: StepContext, key: string, first: Channel, adopte
     ended: false,
     endedAt: undefined,
     lostAt: undefined,
-    fallbackCause: undefined,
   };
   state.calls.set(key, call);
   if (!state.callsById.has(call.callId)) state.callsById.set(call.callId, call);
@@ -198,7 +196,6 @@ export function createChannelLessCall(ctx: StepContext, pending: PendingOriginat
     ended: false,
     endedAt: undefined,
     lostAt: undefined,
-    fallbackCause: undefined,
   };
   pending.callKey = call.key;
   ctx.state.calls.set(call.key, call);

@@ -140,7 +140,6 @@ function answeredOffer(offers: readonly Offer[], operatorId: string, channel: st
 
 function hangupCause(call: Call, customer: Channel | undefined): HangupCause {
   if (customer?.hangupCause) return customer.hangupCause;
-  if (call.fallbackCause) return call.fallbackCause;
   // No customer leg (internal, or a click-to-call that never reached the customer): the first leg's.
   const firstLeg = call.firstLeg === undefined ? undefined : call.channels.get(call.firstLeg);
   if (firstLeg?.hangupCause) return firstLeg.hangupCause;

@@ -31,8 +31,6 @@ export interface Channel {
   hungUp: boolean;
   /** Set by `HangupRequest` (the far end hung up this leg) or by the gateway's own hangup. */
   hangupRequested: boolean;
-  /** The channel that dialled this one (`DialBegin` caller), if any. */
-  dialedBy: string | undefined;
   dialString: string | undefined;
   /** The first `DialEnd` status for this leg as dialled (`DialEnd` of a cancelled leg comes twice, 02/04). */
   dialStatus: string | undefined;
@@ -123,7 +121,6 @@ export interface Call {
   endedAt: number | undefined;
   /** Set when a resync found the customer gone: the last moment the call was seen alive. */
   lostAt: number | undefined;
-  fallbackCause: HangupCause | undefined;
 }
 
 export interface QueueMembership {
