@@ -78,6 +78,7 @@ describe('operator panel in a browser', () => {
     await waitForText(popup.getByTestId('contact-name'), 'Maria Kuznetsova');
     await waitForText(popup.getByTestId('line-label'), 'Customer service');
     assert.doesNotMatch(await popup.innerText(), /support/i, 'the pop-up never names the queue');
+    assert.match(await anna.page.title(), /Incoming call/, 'the tab title says it rings');
     const callId = await popup.getAttribute('data-call-id');
     assert.ok(callId);
 
@@ -144,6 +145,48 @@ describe('operator panel in a browser', () => {
     await anna.page.locator('[data-testid="call-panel"][data-call-id]').waitFor();
     await waitForAttribute(lastOutcome, 'data-outcome', 'no-answer', 20_000);
     await waitForText(lastOutcome, 'no answer');
+  });
+
+  it('an unknown caller can be saved as a contact from the pop-up, and a declined call is missed', async () => {
+    await readyToWork(anna);
+    const customer = center.site('moscow').sim.control.customerCalls({ from: '+79990000066', line: '74950000000' });
+    const popup = anna.page.getByTestId('incoming-popup');
+    await waitForAttribute(popup.getByTestId('contact-card'), 'data-phase', 'unknown');
+    await waitForText(popup.getByTestId('contact-card'), 'Unknown number');
+    await popup.getByRole('button', { name: 'Create contact' }).click();
+    await popup.getByLabel('Name').fill('Oleg Smirnov');
+    await popup.getByLabel('Company').fill('Northwind');
+    await popup.getByRole('button', { name: 'Save contact' }).click();
+    await waitForText(popup.getByTestId('contact-name'), 'Oleg Smirnov');
+    const found = await center.hub.core.contacts.lookup('+79990000066', 'RU');
+    assert.deepEqual(
+      found.contacts.map((c) => [c.name, c.company]),
+      [['Oleg Smirnov', 'Northwind']],
+    );
+    await popup.getByRole('button', { name: 'Decline' }).click();
+    await popup.waitFor({ state: 'detached' });
+    await waitForAttribute(anna.page.getByTestId('last-call'), 'data-outcome', 'missed');
+    // The caller is still in the queue (Asterisk offers the call again); they give up.
+    customer.hangup();
+    await waitUntil(() => !customer.active, 'the caller is gone');
+  });
+
+  it('a blind transfer to a colleague ends the call for the operator and rings the colleague', async () => {
+    await readyToWork(anna);
+    const sim = center.site('moscow').sim.control;
+    sim.customerCalls({ from: '+79990000001', line: '74950000000' });
+    await anna.page.getByTestId('incoming-popup').waitFor();
+    sim.phone('1001').answer();
+    const talking = anna.page.locator('[data-testid="call-panel"][data-state="talking"]');
+    await talking.waitFor();
+    await anna.page.keyboard.press('t');
+    await anna.page.locator('#transfer-input').selectOption('boris');
+    await anna.page.getByRole('button', { name: 'Transfer now' }).click();
+    await waitForAttribute(anna.page.getByTestId('last-call'), 'data-outcome', 'transferred');
+    await waitUntil(() => sim.phone('1002').ringing, "Boris's phone rings");
+    sim.phone('1002').answer();
+    sim.phone('1002').hangup();
+    await anna.page.getByRole('button', { name: 'Skip' }).click();
   });
 
   it('checks a typed number before sending anything', async () => {

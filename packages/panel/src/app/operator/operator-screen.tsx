@@ -68,6 +68,12 @@ export function OperatorScreen({ info }: { info: SessionInfo }) {
   }, [store]);
 
   const link = store.link.value;
+  // A ringing call shows in the tab's title too: the panel is often behind the CRM's own tabs.
+  const ringing = store.state.value?.calls.some((c) => c.state === 'ringing') ?? false;
+  const title = ringing ? `● ${t('call.incoming')} · callgate` : 'callgate';
+  useEffect(() => {
+    document.title = title;
+  }, [title]);
   const logoutAndLeaveQueues = async (): Promise<void> => {
     // Leaving the panel while still in the queues would leave calls ringing at an empty desk.
     const work = store.state.peek()?.status?.work;
