@@ -4,6 +4,7 @@
  */
 import type { Command } from './command.js';
 import { amiCommand } from './commands/ami.js';
+import { demoCommand } from './commands/demo.js';
 import { doctorCommand } from './commands/doctor.js';
 import { gatewayCommand } from './commands/gateway.js';
 import { hubCommand } from './commands/hub.js';
@@ -12,6 +13,7 @@ import { replayCommand } from './commands/replay.js';
 import { simCommand } from './commands/sim.js';
 
 export const commands: readonly Command[] = [
+  demoCommand,
   hubCommand,
   adminCommand,
   gatewayCommand,

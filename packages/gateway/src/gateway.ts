@@ -20,7 +20,7 @@ import { ariHoldControl, noHoldControl } from './operators/hold-control.js';
 import { OperatorHub } from './operators/operator-hub.js';
 import { RateLimiter } from './operators/rate-limiter.js';
 import { WrapUpController } from './operators/wrap-up.js';
-import { startGatewayHttp, type GatewayHttpServer } from './server/http-server.js';
+import { startGatewayHttp, type GatewayHttpDeps, type GatewayHttpServer } from './server/http-server.js';
 import { OperatorSocket } from './server/operator-socket.js';
 import { TelephonyLink } from './telephony/index.js';
 import { HubCommandBridge, startGatewayUplink, type GatewayUplink, type GatewayUplinkOptions } from './uplink/index.js';
@@ -34,6 +34,11 @@ export interface GatewayOptions {
   ami?: { keepaliveIntervalMs?: number; reconnect?: { initialDelayMs?: number; maxDelayMs?: number } };
   /** Operator socket tuning. */
   sockets?: { helloTimeoutMs?: number; heartbeatSeconds?: number };
+  /**
+   * Extra HTTP routes on the gateway's port, tried before the 404 (the demo's softphone strip).
+   * Gets the token verifier so the routes authenticate operators like the WebSocket does.
+   */
+  extraRoutes?: (deps: { verifier: TokenVerifier }) => NonNullable<GatewayHttpDeps['extraRoutes']>;
   /** Uplink tuning (tests and the chaos run reconnect faster). */
   uplink?: Pick<GatewayUplinkOptions, 'backoff' | 'connectTimeoutMs'>;
 }
@@ -186,6 +191,7 @@ export async function startGateway(loaded: LoadedSiteConfig, options: GatewayOpt
     port: config.listen.port,
     registry: metrics.registry,
     maxFrameBytes: 64 * 1024,
+    ...(options.extraRoutes ? { extraRoutes: options.extraRoutes({ verifier }) } : {}),
     readiness: () => {
       const checks = { ami: telephony.connected, hubKeys: verifier.keyCount > 0 };
       return { ready: Object.values(checks).every(Boolean), checks };

@@ -10,3 +10,4 @@ export { GatewayError, GatewayErrorCode } from './errors.js';
 export { startGateway, createLogger, type GatewayOptions, type RunningGateway } from './gateway.js';
 export * from './uplink/index.js';
 export { formatReport, runDoctor, type CheckResult, type CheckStatus, type DoctorReport } from './doctor/doctor.js';
+export { createTokenVerifier, type TokenVerifier, type TokenCheck } from './auth/token-verifier.js';
