@@ -234,8 +234,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<RunningDemo> {
         traffic.push(t);
       }
     }
-    stops.push(async () => {
+    stops.push(() => {
       for (const t of traffic) t.stop();
+      return Promise.resolve();
     });
 
     const logins = [
