@@ -9,6 +9,7 @@ import type {
   WebhookDelivery,
   WebhookWithSecret,
 } from '@callgate/contracts';
+import type { HubPlugin } from '../src/http/server.js';
 import { api, login, PASSWORD, seedWorld, startTestHub, type TestHub } from './support/hub-harness.js';
 import { ENGINES } from './support/engines.js';
 import { makeRecord } from './support/records.js';
@@ -152,6 +153,41 @@ for (const engine of ENGINES) {
     });
   });
 }
+
+describe('shutdown', () => {
+  it('lets a request in flight finish, and refuses readiness meanwhile', async () => {
+    let entered: () => void = () => undefined;
+    const inHandler = new Promise<void>((resolve) => (entered = resolve));
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const slowRoute: HubPlugin = {
+      name: 'slow-route',
+      register(app) {
+        app.get('/test/slow', { config: { auth: 'public' } }, async () => {
+          entered();
+          await released;
+          return { finished: true };
+        });
+      },
+    };
+    const t = await startTestHub('sqlite', {}, { plugins: [slowRoute] });
+    try {
+      const response = fetch(`${t.url}/test/slow`).then(async (r) => ({
+        status: r.status,
+        body: (await r.json()),
+      }));
+      await inHandler;
+      const closing = t.hub.close();
+      const ready = await api<ReadinessResponse>(t.url, 'GET', '/ready').catch(() => undefined);
+      assert.notEqual(ready?.status, 200, 'not ready while stopping');
+      release();
+      assert.deepEqual(await response, { status: 200, body: { finished: true } });
+      await closing;
+    } finally {
+      await t.close();
+    }
+  });
+});
 
 describe('the operator panel bundle', () => {
   let t: TestHub;

@@ -21,6 +21,8 @@ export interface UserPrincipal {
   sessionExpiresAt: number;
   /** How the request authenticated: cookie changes need the CSRF token, bearer ones do not. */
   via: 'cookie' | 'bearer';
+  /** Bearer only: when the token ends (a live socket on it is closed then unless renewed). */
+  tokenExpiresAt?: number;
 }
 
 export interface SitePrincipal {

@@ -27,7 +27,7 @@ import { pendingMigrations, ping } from '../db/migrations.js';
 import { HubError, HubErrorCode } from '../errors.js';
 import type { HubCore } from '../hub-core.js';
 import { LiveSocketServer, type LiveSocketOptions } from '../live/live-socket.js';
-import { authenticationHook, userOf } from './authenticate.js';
+import { authenticationHook } from './authenticate.js';
 import { errorBody, sendError } from './error-body.js';
 import { adminRoutes } from './routes/admin-routes.js';
 import { authRoutes, wellKnownRoutes } from './routes/auth-routes.js';
@@ -117,7 +117,8 @@ export async function buildServer(core: HubCore, options: ServerOptions): Promis
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     requestIdHeader: false,
-    forceCloseConnections: true,
+    // On close: idle keep-alive connections are closed, requests in flight finish (Fastify's default).
+    forceCloseConnections: 'idle',
   })
     .setValidatorCompiler(TypeBoxValidatorCompiler)
     .withTypeProvider<TypeBoxTypeProvider>();
@@ -141,6 +142,9 @@ export async function buildServer(core: HubCore, options: ServerOptions): Promis
     done();
   });
   app.addHook('onSend', (_request, reply, payload, done) => {
+    // A response finishing while the hub stops ends its keep-alive connection: otherwise the
+    // connection idles until keepAliveTimeout (72 s) and shutdown waits for it.
+    if (options.isClosing()) void reply.header('connection', 'close');
     void reply.header('x-content-type-options', 'nosniff');
     void reply.header('referrer-policy', 'same-origin');
     done(null, payload);
@@ -189,8 +193,7 @@ export async function buildServer(core: HubCore, options: ServerOptions): Promis
         (socket, request) => {
           const principal = request.principal;
           if (principal !== null && principal.kind === 'user') {
-            const tokenExpiresAt = (principal as { tokenExpiresAt?: number }).tokenExpiresAt;
-            live.accept(socket, userOf(request), tokenExpiresAt);
+            live.accept(socket, principal, principal.tokenExpiresAt);
           } else {
             live.accept(socket, null, undefined);
           }
