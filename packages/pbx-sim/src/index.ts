@@ -45,3 +45,4 @@ export { sample, mean } from './load/distributions.js';
 export { startSimSites, type SimSite, type SimSites, type SimSitesOptions } from './control/sim-sites.js';
 export { startHttpControl, type HttpControl } from './control/http-control.js';
 export { worldFromSite } from './control/site-world.js';
+export { formatMessage } from './ami/wire.js';

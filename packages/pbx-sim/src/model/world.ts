@@ -70,6 +70,7 @@ export class World {
   readonly queues = new Map<string, SimQueue>();
   readonly devices = new DeviceStateCache();
   readonly #deviceChannels = new Map<string, Set<Channel>>();
+  readonly #phoneByInterface = new Map<string, PhoneState | undefined>();
   readonly #emit: (event: SimEvent) => void;
   #seq = 0;
   readonly #techSeq = new Map<string, number>();
@@ -113,6 +114,7 @@ export class World {
   /** Builds phones and queues from the configuration (start and restart). */
   #loadConfig(): void {
     this.phones.clear();
+    this.#phoneByInterface.clear();
     this.queues.clear();
     for (const p of this.config.phones) {
       this.phones.set(p.extension, {
@@ -207,9 +209,15 @@ export class World {
 
   /** The phone behind an interface (`PJSIP/1001`), if it is one of ours. */
   phoneByInterface(iface: string): PhoneState | undefined {
-    const slash = iface.indexOf('/');
-    if (slash < 0 || iface.slice(0, slash).toUpperCase() !== this.flavour.tech.toUpperCase()) return undefined;
-    return this.phones.get(iface.slice(slash + 1));
+    // Called for every queue member on every ring round and device change: cache the lookup.
+    let phone = this.#phoneByInterface.get(iface);
+    if (phone === undefined && !this.#phoneByInterface.has(iface)) {
+      const slash = iface.indexOf('/');
+      const tech = slash < 0 ? '' : iface.slice(0, slash).toUpperCase();
+      phone = tech === this.flavour.tech.toUpperCase() ? this.phones.get(iface.slice(slash + 1)) : undefined;
+      this.#phoneByInterface.set(iface, phone);
+    }
+    return phone;
   }
 
   numberBehaviour(number: string): NumberBehaviour {
