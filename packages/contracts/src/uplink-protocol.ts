@@ -111,6 +111,8 @@ export const UplinkErrorCode = {
   Interrupted: 'UPLINK_ERR_INTERRUPTED',
   /** The gateway has no handler for hub commands. */
   CommandsUnsupported: 'UPLINK_ERR_COMMANDS_UNSUPPORTED',
+  /** A local failure while handling a frame (a disk error at the site, a bug); the link is cut and resumes. */
+  Internal: 'UPLINK_ERR_INTERNAL',
 } as const;
 export type UplinkErrorCode = (typeof UplinkErrorCode)[keyof typeof UplinkErrorCode];
 
@@ -216,9 +218,13 @@ export type UplinkHello = Type.Static<typeof UplinkHello>;
 
 /** Largest records message: in records, and in bytes (the hub's frame limit is larger). */
 export const MAX_RECORDS_PER_FRAME = 500;
-export const MAX_RECORDS_FRAME_BYTES = 4 * 1024 * 1024;
-/** Largest frame either side accepts. */
-export const MAX_UPLINK_FRAME_BYTES = 16 * 1024 * 1024;
+export const MAX_RECORDS_FRAME_BYTES = 1024 * 1024;
+/**
+ * Largest frame either side accepts. A record is at most ~0.5 MB (1000 offers, 100 segments at
+ * their maximum sizes), so a frame of one record always fits; the hub holds at most this much
+ * per connection that has not authenticated yet.
+ */
+export const MAX_UPLINK_FRAME_BYTES = 4 * 1024 * 1024;
 
 export const OutboxEntry = Type.Object(
   {

@@ -277,7 +277,15 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       return;
     }
     stats.accepted += 1;
-    pipes.add(new Pipe(client, state, () => target, stats, (p) => pipes.delete(p)));
+    pipes.add(
+      new Pipe(
+        client,
+        state,
+        () => target,
+        stats,
+        (p) => pipes.delete(p),
+      ),
+    );
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -108,6 +108,19 @@ describe('gateway ↔ hub over a faulty WAN', () => {
     assert.equal((await atHub(hub, id)).size, 2000);
   });
 
+  it('a live snapshot that cannot be taken does not take the gateway down, and records still flow', async () => {
+    const { id, s } = await newSite({
+      snapshot: () => {
+        throw new Error('engine state unavailable');
+      },
+    });
+    await linked(s);
+    append(s, id, 1, 10);
+    await until(() => s.outbox.depth() === 0, 'delivered');
+    assert.ok(s.snapshots >= 1);
+    assert.equal(s.client.status().state, 'linked');
+  });
+
   it('a record the hub refuses is kept aside at the site and the ones behind it still go through', async () => {
     const { id, s } = await newSite();
     await linked(s);

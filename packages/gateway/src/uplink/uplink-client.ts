@@ -209,7 +209,14 @@ export function startUplinkClient(options: UplinkClientOptions): UplinkClient {
       sendSnapshot(lastSeq) {
         const conn = linkedConnection();
         if (!conn) return;
-        sendMessage(conn, { type: 'snapshot', seq: lastSeq, snapshot: options.snapshot() });
+        let snapshot: SiteLiveSnapshot;
+        try {
+          snapshot = options.snapshot();
+        } catch (error) {
+          log.error({ err: error }, 'could not take the live snapshot; the hub keeps its last view');
+          return;
+        }
+        sendMessage(conn, { type: 'snapshot', seq: lastSeq, snapshot });
       },
       dropped: (count) => metrics.liveEvents.inc({ result: 'dropped' }, count),
       schedule(fn, ms) {
@@ -236,11 +243,10 @@ export function startUplinkClient(options: UplinkClientOptions): UplinkClient {
         }, 50);
         return;
       }
-      const entries = outbox.readAfter(
-        window.lastSentSeq,
-        Math.min(window.room(), MAX_RECORDS_PER_FRAME),
-        MAX_RECORDS_FRAME_BYTES,
-      );
+      // A quarter of the window per frame: several frames are in flight, so the hub is storing
+      // the next one while the ack of the last one travels back.
+      const perFrame = Math.min(window.room(), MAX_RECORDS_PER_FRAME, Math.max(1, Math.floor(window.window / 4)));
+      const entries = outbox.readAfter(window.lastSentSeq, perFrame, MAX_RECORDS_FRAME_BYTES);
       if (entries.length === 0) return;
       // The records are stored as JSON text: splice them in rather than parse and re-serialise.
       let frame = RECORD_FRAME_PREFIX;
@@ -496,7 +502,16 @@ export function startUplinkClient(options: UplinkClientOptions): UplinkClient {
         }, connectTimeoutMs),
       );
     });
-    ws.on('message', (data, isBinary) => onMessage(conn, data, isBinary));
+    ws.on('message', (data, isBinary) => {
+      try {
+        onMessage(conn, data, isBinary);
+      } catch (error) {
+        // A failing outbox write (disk full) or a throwing callback must not take the gateway
+        // down: drop this link; whatever was not acked is sent again after the reconnect.
+        log.error({ err: error }, 'uplink message handling failed; reconnecting');
+        drop(conn, UplinkErrorCode.Internal);
+      }
+    });
     ws.on('pong', () => {
       conn.lastHeardAt = now();
       if (conn.pingSentAt !== undefined) metrics.heartbeatRtt.set((now() - conn.pingSentAt) / 1000);

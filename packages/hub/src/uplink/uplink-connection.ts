@@ -48,6 +48,8 @@ export interface UplinkSettings {
   helloTimeoutMs: number;
   /** Malformed frames tolerated on a linked connection before it is closed. */
   maxProtocolErrors: number;
+  /** Records stored per transaction; the event loop gets a turn between transactions. */
+  ingestChunk: number;
 }
 
 /** What a connection tells the server it belongs to. */
@@ -94,7 +96,15 @@ export class UplinkConnection {
   ) {
     this.log = logger.child({ connectionId: this.id, address });
     this.lastHeardAt = now();
-    ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
+    ws.on('message', (data, isBinary) => {
+      try {
+        this.onMessage(data, isBinary);
+      } catch (error) {
+        // One site's frame must never take the hub down: report it and cut this link only.
+        this.log.error({ site: this.siteId, err: error }, 'uplink message handling failed; closing the link');
+        this.close(UplinkCloseCode.HubUnavailable, UplinkErrorCode.HubUnavailable);
+      }
+    });
     ws.on('ping', () => this.heard());
     ws.on('close', () => this.onClose());
     ws.on('error', (error) => this.log.debug({ err: error }, 'uplink socket error'));
@@ -338,29 +348,46 @@ export class UplinkConnection {
     this.ingesting = this.ingesting.then(() => this.ingest(message));
   }
 
+  /**
+   * Stores a records frame in transactions of `ingestChunk` records, yielding to the event loop
+   * between them: on SQLite a transaction runs without giving other sockets a turn, and live
+   * events from every site must keep flowing while a backlog drains. Acks go out once per
+   * frame, for the records committed; if a transaction fails, what committed before it is
+   * acked and the link is closed so the gateway resends the rest.
+   */
   private async ingest(message: UplinkRecords): Promise<void> {
     const site = this.siteId ?? '';
     const acks: RecordAck[] = [];
     try {
-      for (const entry of message.records) {
+      for (let start = 0; start < message.records.length; start += this.settings.ingestChunk) {
         if (this.stateValue === 'closed') break;
-        const outcome = await this.port.ingestRecord(entry.record, site);
-        this.metrics.records.inc({ result: outcome.result });
-        if (outcome.result === 'dead-lettered') {
-          this.log.error(
-            { site, recordId: entry.recordId, seq: entry.seq, problems: outcome.problems },
-            'call record refused: kept in the dead-letter table, not stored as a call',
-          );
-        }
-        acks.push({
-          seq: entry.seq,
-          recordId: entry.recordId,
-          result: outcome.result,
-          ...(outcome.problems === undefined ? {} : { problems: outcome.problems }),
+        const entries = message.records.slice(start, start + this.settings.ingestChunk);
+        const outcomes = await this.port.ingestRecords(
+          entries.map((e) => e.record),
+          site,
+        );
+        entries.forEach((entry, i) => {
+          const outcome = outcomes[i];
+          if (!outcome) return;
+          this.metrics.records.inc({ result: outcome.result });
+          if (outcome.result === 'dead-lettered') {
+            this.log.error(
+              { site, recordId: entry.recordId, seq: entry.seq, problems: outcome.problems },
+              'call record refused: kept in the dead-letter table, not stored as a call',
+            );
+          }
+          acks.push({
+            seq: entry.seq,
+            recordId: entry.recordId,
+            result: outcome.result,
+            ...(outcome.problems === undefined ? {} : { problems: outcome.problems }),
+          });
         });
+        await new Promise<void>((resolve) => setImmediate(resolve));
       }
     } catch (error) {
-      // Nothing after this point was stored: do not ack it. The gateway resends on reconnect.
+      // That transaction rolled back: nothing of it was stored, so it is not acked. The gateway
+      // resends it (and anything after it) after the reconnect.
       this.log.error({ site, err: error }, 'storing call records failed; closing the uplink so the site resends');
       if (acks.length > 0) this.send({ type: 'acks', acks });
       this.stateValue = 'closed';

@@ -24,8 +24,11 @@ export interface UplinkIngestOutcome {
 export interface UplinkHubPort {
   /** SHA-256 (hex) of the site's credential secret, or null: unknown site or none issued. */
   credentialHash(site: string): Promise<string | null>;
-  /** Idempotent by record id; throws only when nothing was stored (database down). */
-  ingestRecord(record: unknown, site: string): Promise<UplinkIngestOutcome>;
+  /**
+   * One records frame in one transaction, idempotent by record id: one outcome per record, in
+   * order. Throws only when nothing was stored (database down).
+   */
+  ingestRecords(records: readonly unknown[], site: string): Promise<UplinkIngestOutcome[]>;
   acceptLiveEvent(site: string, event: unknown): Result<DomainEvent, Error>;
   acceptLiveSnapshot(site: string, snapshot: unknown): Result<SiteLiveSnapshot, Error>;
   setSiteLinked(site: string, linked: boolean): void;
@@ -45,11 +48,11 @@ export function hubCorePort(core: HubCore): UplinkHubPort {
       const row = await core.sites.get(site);
       return row?.credential_hash ?? null;
     },
-    async ingestRecord(record, site) {
-      const outcome = await core.ingestRecord(record, `site:${site}`);
-      return outcome.problems === undefined
-        ? { result: outcome.result }
-        : { result: outcome.result, problems: outcome.problems };
+    async ingestRecords(records, site) {
+      const outcomes = await core.ingestRecords(records, `site:${site}`);
+      return outcomes.map((o) =>
+        o.problems === undefined ? { result: o.result } : { result: o.result, problems: o.problems },
+      );
     },
     acceptLiveEvent: (site, event) => core.acceptLiveEvent(site, event),
     acceptLiveSnapshot: (site, snapshot) => core.acceptLiveSnapshot(site, snapshot),

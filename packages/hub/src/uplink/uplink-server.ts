@@ -44,7 +44,12 @@ export interface UplinkServerOptions {
   now?: () => number;
   /** Gateways ping this often; a link silent for 3 intervals is closed (default 5 s). */
   heartbeatSeconds?: number;
-  /** Records a gateway may have in flight (default 512). */
+  /**
+   * Records stored per transaction (default 64). Larger is faster on PostgreSQL (fewer commits);
+   * smaller keeps live events moving on SQLite, where a transaction holds the event loop.
+   */
+  ingestChunk?: number;
+  /** Records a gateway may have in flight (default 1024). */
   window?: number;
   /** How often gateways report their outbox (default 5 s). */
   statusSeconds?: number;
@@ -52,6 +57,11 @@ export interface UplinkServerOptions {
   helloTimeoutMs?: number;
   /** How often the token key set is checked for changes to push (default 60 s). */
   keysCheckMs?: number;
+  /**
+   * Connections still authenticating at once (default 256); more are refused with 1013 (try
+   * again later), so a flood of unauthenticated sockets cannot hold much memory.
+   */
+  maxPendingConnections?: number;
 }
 
 export interface SiteUplinkState extends SiteUplinkView {
@@ -90,10 +100,11 @@ export function createUplinkServer(options: UplinkServerOptions): UplinkServer {
   const log = options.logger.child({ component: 'uplink' });
   const settings: UplinkSettings = {
     heartbeatSeconds: options.heartbeatSeconds ?? 5,
-    window: options.window ?? 512,
+    window: options.window ?? 1024,
     statusSeconds: options.statusSeconds ?? 5,
     helloTimeoutMs: options.helloTimeoutMs ?? 10_000,
     maxProtocolErrors: 20,
+    ingestChunk: options.ingestChunk ?? 64,
   };
   const siteEntries = new Map<string, SiteEntry>();
   const connections = new Set<UplinkConnection>();
@@ -267,6 +278,13 @@ export function createUplinkServer(options: UplinkServerOptions): UplinkServer {
       const address = request.socket.remoteAddress ?? '';
       if (closing) {
         ws.close(1001, 'hub shutting down');
+        return;
+      }
+      let pending = 0;
+      for (const c of connections) if (c.state === 'challenged' || c.state === 'verifying') pending += 1;
+      if (pending >= (options.maxPendingConnections ?? 256)) {
+        metrics.refused.inc({ reason: UplinkErrorCode.HubUnavailable });
+        ws.close(1013, UplinkErrorCode.HubUnavailable);
         return;
       }
       const conn = new UplinkConnection(ws, address, port, owner, settings, metrics, log, now, request.socket);

@@ -511,3 +511,26 @@ for (const engine of ENGINES) {
     });
   });
 }
+
+describe('uplink endpoint under a flood of unauthenticated sockets', () => {
+  it('connections beyond the limit of those still authenticating are refused with 1013 (try again later)', async () => {
+    const hub = await startHarness('sqlite', { maxPendingConnections: 2 });
+    try {
+      const a = await TestGateway.open(hub.url);
+      const b = await TestGateway.open(hub.url);
+      await a.next('challenge');
+      await b.next('challenge');
+      const c = await TestGateway.open(hub.url);
+      assert.equal((await c.whenClosed()).code, 1013);
+      a.close();
+      b.close();
+      await a.whenClosed();
+      await b.whenClosed();
+      const credential = await hub.addSite('moscow');
+      const d = await TestGateway.link(hub.url, 'moscow', credential);
+      d.close();
+    } finally {
+      await hub.close();
+    }
+  });
+});

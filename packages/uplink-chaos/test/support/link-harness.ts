@@ -105,6 +105,8 @@ export interface SiteOptions {
   hubPort: number;
   onCommand?: (command: HubCommand, commandId: string) => Promise<HubCommandOutcome>;
   dataDir?: string;
+  /** Replaces the default (empty) live state. */
+  snapshot?: () => SiteLiveSnapshot;
 }
 
 export async function startTestSite(options: SiteOptions): Promise<TestSite> {
@@ -123,6 +125,7 @@ export async function startTestSite(options: SiteOptions): Promise<TestSite> {
     connectTimeoutMs: 2000,
     snapshot: (): SiteLiveSnapshot => {
       seen.snapshots += 1;
+      if (options.snapshot) return options.snapshot();
       return { site: options.site, at: new Date().toISOString(), amiConnected: true, operators: [], calls: [] };
     },
     onConfig: (message) => void configs.push(message),
