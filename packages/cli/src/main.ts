@@ -33,11 +33,12 @@ export async function main(argv: string[], io: Partial<CommandContext> = {}): Pr
     stdout.write('callgate 0.1.0\n');
     return 0;
   }
-  const command = commands.find((c) => c.name === name);
-  if (!command) {
+  const entry = commands.find((c) => c.name === name);
+  if (!entry) {
     stderr.write(`callgate: unknown command "${name}"\n\n${topHelp()}`);
     return 2;
   }
+  const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     stdout.write(command.help.endsWith('\n') ? command.help : `${command.help}\n`);
     return 0;

@@ -2,3 +2,4 @@
 import './replay.test.js';
 import './ami.test.js';
 import './hub-admin.test.js';
+import './commands.test.js';
