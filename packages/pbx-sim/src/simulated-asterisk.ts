@@ -48,12 +48,20 @@ export class SimulatedAsterisk {
       scheduler: options.scheduler,
       seed: options.seed,
       emit: (e) => this.emitEvent(e),
+      onError: (error) =>
+        this.#log('simulator step failed', {
+          error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+        }),
     });
     this.server = new AmiServer({
       host: options.host,
       port: options.port,
       banner: () => this.world.flavour.banner,
       handle: (session, message) => dispatch(this, session, message),
+      onSessionClosed: (session) => {
+        if (session.dropReason)
+          this.#log('AMI client disconnected', { session: session.id, reason: session.dropReason });
+      },
       log: (message, fields) => this.#log(message, fields),
       now: () => this.now(),
     });
@@ -84,7 +92,13 @@ export class SimulatedAsterisk {
   /** Every event goes to the AMI sessions that read it, and to taps (control API, traces). */
   emitEvent(e: SimEvent): void {
     this.server.broadcast(e);
-    for (const tap of this.#taps) tap(e);
+    for (const tap of this.#taps) {
+      try {
+        tap(e);
+      } catch (error) {
+        this.#log('event listener failed', { error: error instanceof Error ? error.message : String(error) });
+      }
+    }
   }
 
   tap(fn: (e: SimEvent) => void): () => void {

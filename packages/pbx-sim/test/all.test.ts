@@ -6,3 +6,4 @@ import './control/restart.test.js';
 import './conformance/conformance.test.js';
 import './load/load-generator.test.js';
 import './control/http-control.test.js';
+import './control/world-control.test.js';

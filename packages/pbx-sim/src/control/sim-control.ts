@@ -161,20 +161,34 @@ export class SimControl {
         if (up) world.remoteHangup(up);
         else rejectLeg(ringingLeg());
       },
-      hold: () => hold(world, answeredLeg()),
-      unhold: () => unhold(world, answeredLeg()),
+      hold: () => {
+        this.#running();
+        hold(world, answeredLeg());
+      },
+      unhold: () => {
+        this.#running();
+        unhold(world, answeredLeg());
+      },
       blindTransfer: (exten, ctx) => {
+        this.#running();
         const leg = answeredLeg();
         if (!bridgedCallOf(leg)) throw new SimError(SimErrorCode.BadState, `phone ${extension} is not in a call`);
         blindTransfer(world, leg, context(ctx), exten);
       },
       attendedTransfer: (exten, ctx) => {
+        this.#running();
         const leg = answeredLeg();
         if (!bridgedCallOf(leg)) throw new SimError(SimErrorCode.BadState, `phone ${extension} is not in a call`);
         attendedTransfer(world, leg, context(ctx), exten);
       },
-      register: () => setRegistered(world, phone, true),
-      unregister: () => setRegistered(world, phone, false),
+      register: () => {
+        this.#running();
+        setRegistered(world, phone, true);
+      },
+      unregister: () => {
+        this.#running();
+        setRegistered(world, phone, false);
+      },
       setBehaviour: (change) => {
         phone.behaviour = { ...phone.behaviour, ...change };
       },

@@ -39,6 +39,11 @@ export interface WorldOptions {
   seed?: number;
   /** Every event the simulated Asterisk raises, in order. */
   emit: (event: SimEvent) => void;
+  /**
+   * A step of the world failed (a bug, not bad input: input is checked before it gets here).
+   * The simulator reports it and keeps running rather than crashing its process.
+   */
+  onError?: (error: unknown) => void;
 }
 
 const CALLING_PRES = '0 (Presentation Allowed, Not Screened)';
@@ -72,6 +77,7 @@ export class World {
   readonly #deviceChannels = new Map<string, Set<Channel>>();
   readonly #phoneByInterface = new Map<string, PhoneState | undefined>();
   readonly #emit: (event: SimEvent) => void;
+  readonly #onError: (error: unknown) => void;
   #seq = 0;
   readonly #techSeq = new Map<string, number>();
   #localSeq = 0;
@@ -93,6 +99,11 @@ export class World {
     this.scheduler = options.scheduler;
     this.prng = new Prng(options.seed ?? 1);
     this.#emit = options.emit;
+    this.#onError =
+      options.onError ??
+      ((error) => {
+        throw error;
+      });
     this.bootedAt = this.scheduler.now();
     this.reloadedAt = this.bootedAt;
     this.#loadConfig();
@@ -171,7 +182,13 @@ export class World {
 
   emit(e: SimEvent): void {
     this.#emit(e);
-    for (const fn of this.#listeners) fn(e);
+    for (const fn of this.#listeners) {
+      try {
+        fn(e);
+      } catch (error) {
+        this.#onError(error);
+      }
+    }
   }
 
   onEvent(fn: (event: SimEvent) => void): () => void {
@@ -187,7 +204,11 @@ export class World {
   after(ms: number, fn: () => void, ch?: Channel): TimerHandle {
     const handle = this.scheduler.setTimer(ms, () => {
       ch?.timers.delete(handle);
-      fn();
+      try {
+        fn();
+      } catch (error) {
+        this.#onError(error);
+      }
     });
     ch?.timers.add(handle);
     return handle;
