@@ -121,7 +121,7 @@ export class HubCore {
       loginSucceeded: () => this.metrics.logins.inc({ result: 'ok' }),
       loginFailed: (reason) => this.metrics.logins.inc({ result: reason }),
     });
-    this.contacts = new Contacts(db, this.audit, this.clock);
+    this.contacts = new Contacts(db, this.audit, this.clock, (name, query) => database.prepared(name, query));
     this.webhooks = new Webhooks(db, this.audit, this.clock);
     this.dispatcher = new WebhookDispatcher(
       db,

@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type CompiledQuery } from 'kysely';
 import pg from 'pg';
 import { HubError, HubErrorCode } from '../errors.js';
 import { migrateToLatest } from './migrations.js';
@@ -20,6 +20,12 @@ export interface HubDatabase {
   readonly schema: string | undefined;
   /** Where it is, without the password (for logs and /ready). */
   readonly description: string;
+  /**
+   * Runs a compiled query as a named prepared statement on PostgreSQL (planned once per
+   * connection, not on every call: for the hot caller lookup, planning cost 0.6 ms against
+   * 0.08 ms of execution); plainly on SQLite. Outside transactions only.
+   */
+  prepared<R>(name: string, query: CompiledQuery<R>): Promise<R[]>;
   close(): Promise<void>;
 }
 
@@ -110,6 +116,8 @@ async function openPostgres(options: OpenDatabaseOptions): Promise<HubDatabase> 
   return {
     db,
     engine: 'postgres',
+    prepared: async <R>(name: string, query: CompiledQuery<R>) =>
+      (await pool.query<R & pg.QueryResultRow>({ name, text: query.sql, values: [...query.parameters] })).rows,
     schema: schema ?? 'public',
     description: redactUrl(options.url) + (schema === undefined ? '' : ` (schema ${schema})`),
     close: () => db.destroy(),
@@ -134,7 +142,14 @@ function openSqlite(options: OpenDatabaseOptions): HubDatabase {
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
   const db = new Kysely<HubTables>({ dialect: new SqliteDialect({ database }) });
-  return { db, engine: 'sqlite', schema: undefined, description: `sqlite:${file}`, close: () => db.destroy() };
+  return {
+    db,
+    engine: 'sqlite',
+    schema: undefined,
+    description: `sqlite:${file}`,
+    prepared: async <R>(_name: string, query: CompiledQuery<R>) => (await db.executeQuery(query)).rows,
+    close: () => db.destroy(),
+  };
 }
 
 /** Opens (and by default migrates) the database; failures are HUB_ERR_DATABASE. */
