@@ -22,6 +22,12 @@ export interface UplinkIngestOutcome {
 }
 
 export interface UplinkHubPort {
+  /**
+   * Records per ingest transaction when the server is not told otherwise. SQLite runs a
+   * transaction without giving the event loop a turn, so small ones keep live events moving;
+   * PostgreSQL's are asynchronous I/O, and fewer commits store faster.
+   */
+  readonly ingestChunk: number;
   /** SHA-256 (hex) of the site's credential secret, or null: unknown site or none issued. */
   credentialHash(site: string): Promise<string | null>;
   /**
@@ -44,6 +50,7 @@ export interface UplinkHubPort {
 
 export function hubCorePort(core: HubCore): UplinkHubPort {
   return {
+    ingestChunk: core.database.engine === 'postgres' ? 256 : 64,
     async credentialHash(site) {
       const row = await core.sites.get(site);
       return row?.credential_hash ?? null;

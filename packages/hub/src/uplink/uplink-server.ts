@@ -45,8 +45,9 @@ export interface UplinkServerOptions {
   /** Gateways ping this often; a link silent for 3 intervals is closed (default 5 s). */
   heartbeatSeconds?: number;
   /**
-   * Records stored per transaction (default 64). Larger is faster on PostgreSQL (fewer commits);
-   * smaller keeps live events moving on SQLite, where a transaction holds the event loop.
+   * Records stored per transaction (default: 64 on SQLite, 256 on PostgreSQL). Larger is faster
+   * (fewer commits); smaller keeps live events moving on SQLite, where a transaction holds the
+   * event loop.
    */
   ingestChunk?: number;
   /** Records a gateway may have in flight (default 1024). */
@@ -104,7 +105,7 @@ export function createUplinkServer(options: UplinkServerOptions): UplinkServer {
     statusSeconds: options.statusSeconds ?? 5,
     helloTimeoutMs: options.helloTimeoutMs ?? 10_000,
     maxProtocolErrors: 20,
-    ingestChunk: options.ingestChunk ?? 64,
+    ingestChunk: options.ingestChunk ?? port.ingestChunk,
   };
   const siteEntries = new Map<string, SiteEntry>();
   const connections = new Set<UplinkConnection>();
