@@ -153,6 +153,8 @@ export class Webhooks {
 
   /** Enqueues one delivery per active webhook subscribed to the event's type; call inside the change's transaction. */
   async enqueue(trx: Db, event: WebhookEvent): Promise<number> {
+    // Most records are stored with no webhook wanting them: skip the query (cached list).
+    if (!(await this.wanted(trx)).has(event.type)) return 0;
     const hooks = await trx.selectFrom('webhooks').select(['id', 'events_json']).where('active', '=', 1).execute();
     const targets = hooks.filter((h) => (JSON.parse(h.events_json) as string[]).includes(event.type));
     if (targets.length === 0) return 0;
@@ -185,15 +187,16 @@ export class Webhooks {
    * subscription applies within that time).
    */
   async publish(event: WebhookEvent): Promise<void> {
-    if (!(await this.wanted()).has(event.type)) return;
+    if (!(await this.wanted(this.db)).has(event.type)) return;
     const n = await this.db.transaction().execute((trx) => this.enqueue(trx, event));
     if (n > 0) this.onEnqueued();
   }
 
-  private async wanted(): Promise<Set<string>> {
+  /** Read through `db`: inside a transaction, the transaction (SQLite has one connection). */
+  private async wanted(db: Db): Promise<Set<string>> {
     const now = this.clock();
     if (this.wantedCache !== undefined && now - this.wantedCache.at < WANTED_CACHE_MS) return this.wantedCache.types;
-    const rows = await this.db.selectFrom('webhooks').select('events_json').where('active', '=', 1).execute();
+    const rows = await db.selectFrom('webhooks').select('events_json').where('active', '=', 1).execute();
     const types = new Set(rows.flatMap((r) => JSON.parse(r.events_json) as string[]));
     this.wantedCache = { at: now, types };
     return types;
