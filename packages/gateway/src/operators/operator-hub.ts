@@ -52,6 +52,12 @@ export class OperatorHub {
   readonly #d: OperatorHubDeps;
   readonly #operators = new Map<string, OperatorState>();
   readonly #colleagues: Colleague[];
+  /**
+   * Call id → operators whose view holds that call (the keys of their `calls`), so the end of a
+   * call touches the few operators who saw it, not every operator of the site (bench/RESULTS.md,
+   * gateway-events: a loop over 1,000 operators per ended call showed in the profile).
+   */
+  readonly #shownTo = new Map<string, Set<string>>();
 
   constructor(deps: OperatorHubDeps) {
     this.#d = deps;
@@ -130,7 +136,7 @@ export class OperatorHub {
     const t = this.#d.telephony;
     const calls = t.callsOf(operatorId).map((live) => {
       const view = liveCallView(this.#d.config, operatorId, live);
-      state.calls.set(live.callId, view);
+      this.#show(state, live.callId, view);
       return view;
     });
     return { status: this.#status(operatorId), calls };
@@ -189,10 +195,11 @@ export class OperatorHub {
           event.result === 'cancelled' ? 'cancelled' : 'missed',
         );
       case 'call.ended': {
-        for (const [operatorId, state] of this.#operators) {
-          const previous = state.calls.get(event.callId);
-          if (!previous) continue;
-          state.calls.delete(event.callId);
+        for (const operatorId of [...(this.#shownTo.get(event.callId) ?? [])]) {
+          const state = this.#operators.get(operatorId);
+          const previous = state?.calls.get(event.callId);
+          if (!state || !previous) continue;
+          this.#unshow(state, event.callId);
           this.#emit(operatorId, {
             kind: 'call.ended',
             call: endedCallView(this.#d.config, operatorId, event.record, previous),
@@ -215,8 +222,22 @@ export class OperatorHub {
     const live = this.#d.telephony.callsOf(operatorId).find((c) => c.callId === callId);
     if (!state || !live) return undefined;
     const view = liveCallView(this.#d.config, operatorId, live);
-    state.calls.set(callId, view);
+    this.#show(state, callId, view);
     return view;
+  }
+
+  #show(state: OperatorState, callId: string, view: OperatorCall): void {
+    state.calls.set(callId, view);
+    let operators = this.#shownTo.get(callId);
+    if (!operators) this.#shownTo.set(callId, (operators = new Set()));
+    operators.add(state.operator.id);
+  }
+
+  #unshow(state: OperatorState, callId: string): void {
+    state.calls.delete(callId);
+    const operators = this.#shownTo.get(callId);
+    operators?.delete(state.operator.id);
+    if (operators?.size === 0) this.#shownTo.delete(callId);
   }
 
   #endFor(
@@ -229,7 +250,7 @@ export class OperatorHub {
     const state = this.#operators.get(operatorId);
     const previous = state?.calls.get(callId);
     if (!state || !previous) return;
-    state.calls.delete(callId);
+    this.#unshow(state, callId);
     this.#emit(operatorId, { kind, call: { ...previous, state: 'ended', heldSince: null, endedAt: at, outcome } });
   }
 

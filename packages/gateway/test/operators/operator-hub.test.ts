@@ -212,4 +212,97 @@ describe('operator hub routing', () => {
     assert.equal(last.event.kind === 'call.ended' && last.event.call.outcome, 'completed');
     assert.equal(hub.snapshot('op-1001').calls.length, 0);
   });
+
+  it('the end of a call reaches the operators it was shown to, once, and nobody else', () => {
+    const { telephony, hub, connect } = setup();
+    const anna = connect('op-1001');
+    const boris = connect('op-1002');
+    const vera = connect('op-1003');
+    const info = {
+      site: 'moscow',
+      at,
+      callId: 'call-1',
+      direction: 'inbound' as const,
+      customerNumber: '+79161234567',
+      line: '74950000000',
+      queue: 'support',
+      crmRef: null,
+    };
+    // ringall: both phones ring; Boris answers, Anna's offer ends as answered elsewhere.
+    telephony.calls.set('op-1001', [ringingView()]);
+    telephony.calls.set('op-1002', [{ ...ringingView(), channel: 'PJSIP/1002-00000003' }]);
+    hub.onDomainEvent({ type: 'call.offered', ...info, operatorId: 'op-1001' });
+    hub.onDomainEvent({ type: 'call.offered', ...info, operatorId: 'op-1002' });
+    telephony.calls.set('op-1001', []);
+    telephony.calls.set('op-1002', [{ ...ringingView(), state: 'talking', answeredAt: at }]);
+    hub.onDomainEvent({
+      type: 'call.offer-ended',
+      site: 'moscow',
+      at,
+      callId: 'call-1',
+      operatorId: 'op-1001',
+      result: 'cancelled',
+    });
+    hub.onDomainEvent({ type: 'call.answered', ...info, operatorId: 'op-1002' });
+    // A second tab of Boris's opens mid-call: its snapshot shows the call too.
+    const borisSecondTab = connect('op-1002');
+    telephony.calls.set('op-1002', []);
+    const record = answeredRecord('call-1', 'op-1002');
+    hub.onDomainEvent({ type: 'call.ended', site: 'moscow', at, callId: 'call-1', record });
+    const ends = (inbox: ServerMessage[]) =>
+      inbox
+        .filter((m) => m.type === 'event' && m.event.kind === 'call.ended')
+        .map((m) => m.type === 'event' && m.event);
+    assert.deepEqual(
+      ends(anna).map((e) => e && e.kind === 'call.ended' && e.call.outcome),
+      ['cancelled'],
+      'Anna saw her offer end once, not the call again',
+    );
+    assert.deepEqual(
+      ends(boris).map((e) => e && e.kind === 'call.ended' && e.call.outcome),
+      ['completed'],
+    );
+    assert.equal(ends(borisSecondTab).length, 1, 'every tab of the operator gets the end');
+    assert.equal(vera.filter((m) => m.type === 'event').length, 0, 'an operator never shown the call gets nothing');
+    hub.onDomainEvent({ type: 'call.ended', site: 'moscow', at, callId: 'call-1', record });
+    assert.equal(ends(boris).length, 1, 'a repeated end changes nothing');
+  });
 });
+
+function answeredRecord(callId: string, operatorId: string): CallRecord {
+  return {
+    recordId: `moscow:${callId}`,
+    callId,
+    site: 'moscow',
+    direction: 'inbound',
+    customerNumber: '+79161234567',
+    line: '74950000000',
+    queue: 'support',
+    startedAt: at,
+    answeredAt: at,
+    endedAt: at,
+    waitSeconds: 2,
+    ringSeconds: 2,
+    talkSeconds: 5,
+    holdSeconds: 0,
+    durationSeconds: 7,
+    outcome: 'answered',
+    hangupBy: 'customer',
+    hangupCause: { code: 16, text: 'Normal Clearing' },
+    segments: [
+      {
+        operatorId,
+        extension: '1002',
+        answeredAt: at,
+        endedAt: at,
+        talkSeconds: 5,
+        holdSeconds: 0,
+        endedBy: 'hangup',
+      },
+    ],
+    offers: [{ operatorId, extension: '1002', ringSeconds: 2, result: 'answered' }],
+    crmRef: null,
+    recording: null,
+    incomplete: false,
+  };
+}
