@@ -123,7 +123,22 @@ export async function stageScenario(
           return (canon && simCanon.realName(canon)) ?? name;
         });
         trace.push({ t: item.t, dir: 'out', raw, conn: item.conn });
+        const seen = trace.length;
         socket.write(raw);
+        // Wait (in real time, bounded) for the answer, so a loaded machine cannot let virtual
+        // time run past an action the simulator has not read yet. Answers that wait on virtual
+        // time (a failed login, a sync Originate) come once the clock moves on.
+        const id = /^ActionID: (.*)$/m.exec(raw.replace(/\r/g, ''))?.[1];
+        await until(
+          () =>
+            trace
+              .slice(seen)
+              .some(
+                (l) =>
+                  l.dir === 'in' && l.conn === item.conn && (id === undefined || l.raw.includes(`ActionID: ${id}\r\n`)),
+              ),
+          250,
+        );
       } else {
         try {
           perform(sim, item.step, calls);
@@ -177,6 +192,11 @@ async function advance(clock: VirtualScheduler, target: number): Promise<void> {
     await settle();
   }
   clock.advanceTo(target);
+}
+
+async function until(test: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!test() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 1));
 }
 
 function settle(): Promise<void> {
