@@ -7,7 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchBrowser, logIn, openPanel, readyToWork, waitForAttribute, type PanelPage } from './support/browser.js';
-import { startCallCenter, waitUntil } from './support/call-center.js';
+import { answerWhenRinging, startCallCenter, waitUntil } from './support/call-center.js';
 import { CONTACTS, MOSCOW, SUPERVISORS, TALLINN } from './support/staff.js';
 
 const out = fileURLToPath(new URL('../docs/screenshots', import.meta.url));
@@ -39,7 +39,7 @@ try {
   ] as const) {
     moscow.customerCalls({ from: '+79990000001', line: '74950000000' });
     await anna.page.getByTestId('incoming-popup').waitFor();
-    moscow.phone('1001').answer();
+    await answerWhenRinging(center.site('moscow').sim, '1001');
     await anna.page.locator('[data-testid="call-panel"][data-state="talking"]').waitFor();
     await pause(1500);
     moscow.phone('1001').hangup();
@@ -70,13 +70,12 @@ try {
   await anna.page.getByTestId('contact-name').waitFor();
   await pause(1200);
   await shot(anna, 'operator-incoming-call');
-  moscow.phone('1001').answer();
+  await answerWhenRinging(center.site('moscow').sim, '1001');
   await anna.page.locator('[data-testid="call-panel"][data-state="talking"]').waitFor();
 
   // Tallinn is busy meanwhile: one call talking, one waiting in the queue.
   tallinn.customerCalls({ from: '+3725551234', line: '74950000000' });
-  await waitUntil(() => tallinn.phone('1001').ringing, "Kati's phone rings");
-  tallinn.phone('1001').answer();
+  await answerWhenRinging(center.site('tallinn').sim, '1001');
   tallinn.customerCalls({ from: '+3725557777', line: '74950000000' });
   moscow.customerCalls({ from: '+79990000088', line: '74950000001' });
 

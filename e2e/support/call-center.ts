@@ -218,3 +218,10 @@ export async function startCallCenter(options: {
     },
   };
 }
+
+/** The phone answers as soon as it rings (the offer reaches the panel a moment before the phone rings). */
+export async function answerWhenRinging(sim: PbxSim, extension: string): Promise<void> {
+  const phone = sim.control.phone(extension);
+  await waitUntil(() => phone.ringing, `phone ${extension} rings`);
+  phone.answer();
+}

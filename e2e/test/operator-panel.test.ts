@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { HubCall } from '@callgate/contracts';
-import { startCallCenter, waitUntil, type CallCenter } from '../support/call-center.js';
+import { answerWhenRinging, startCallCenter, waitUntil, type CallCenter } from '../support/call-center.js';
 import {
   launchBrowser,
   logIn,
@@ -82,7 +82,7 @@ describe('operator panel in a browser', () => {
     const callId = await popup.getAttribute('data-call-id');
     assert.ok(callId);
 
-    sim.phone('1001').answer();
+    await answerWhenRinging(center.site('moscow').sim, '1001');
     const panel = anna.page.locator(`[data-testid="call-panel"][data-call-id="${callId}"]`);
     await waitForAttribute(panel, 'data-state', 'talking');
     await popup.waitFor({ state: 'detached' });
@@ -176,15 +176,14 @@ describe('operator panel in a browser', () => {
     const sim = center.site('moscow').sim.control;
     sim.customerCalls({ from: '+79990000001', line: '74950000000' });
     await anna.page.getByTestId('incoming-popup').waitFor();
-    sim.phone('1001').answer();
+    await answerWhenRinging(center.site('moscow').sim, '1001');
     const talking = anna.page.locator('[data-testid="call-panel"][data-state="talking"]');
     await talking.waitFor();
     await anna.page.keyboard.press('t');
     await anna.page.locator('#transfer-input').selectOption('boris');
     await anna.page.getByRole('button', { name: 'Transfer now' }).click();
     await waitForAttribute(anna.page.getByTestId('last-call'), 'data-outcome', 'transferred');
-    await waitUntil(() => sim.phone('1002').ringing, "Boris's phone rings");
-    sim.phone('1002').answer();
+    await answerWhenRinging(center.site('moscow').sim, '1002'); // Boris's phone rings
     sim.phone('1002').hangup();
     await anna.page.getByRole('button', { name: 'Skip' }).click();
   });
@@ -201,7 +200,7 @@ describe('operator panel in a browser', () => {
     const site = center.site('moscow');
     site.sim.control.customerCalls({ from: '+79990000001', line: '74950000000' });
     await anna.page.getByTestId('incoming-popup').waitFor();
-    site.sim.control.phone('1001').answer();
+    await answerWhenRinging(site.sim, '1001');
     const talking = anna.page.locator('[data-testid="call-panel"][data-state="talking"]');
     await talking.waitFor();
     const callId = (await talking.getAttribute('data-call-id')) ?? '';
@@ -241,7 +240,7 @@ describe('operator panel in a browser', () => {
     const site = center.site('moscow');
     const customer = site.sim.control.customerCalls({ from: '+79990000001', line: '74950000000' });
     await anna.page.getByTestId('incoming-popup').waitFor();
-    site.sim.control.phone('1001').answer();
+    await answerWhenRinging(site.sim, '1001');
     const talking = anna.page.locator('[data-testid="call-panel"][data-state="talking"]');
     await talking.waitFor();
     const callId = (await talking.getAttribute('data-call-id')) ?? '';
@@ -276,7 +275,7 @@ describe('operator panel in a browser', () => {
         veraCall !== undefined && site.gateway.telephony.snapshot().calls.some((c) => c.operatorIds.includes('vera'))
       );
     }, "Vera's phone rings");
-    site.sim.control.phone('1003').answer();
+    await answerWhenRinging(site.sim, '1003');
     await waitUntil(
       () => site.gateway.telephony.snapshot().calls.some((c) => c.callId === veraCall && c.state === 'talking'),
       'Vera talks',
