@@ -138,7 +138,10 @@ export class SimulatedAsterisk {
     if (this.#state === 'stopped') return;
     this.emitEvent(event('Shutdown', 'system', ['Shutdown', 'Cleanly', 'Restart', 'True']));
     this.server.endAll();
+    // A client that never closes its side must not hold the restart: cut it after a moment.
+    const cut = setTimeout(() => this.server.dropAll(), 200);
     await this.server.stopListening();
+    clearTimeout(cut);
     this.#state = 'down';
     this.scheduler.cancelAll();
     await this.#sleepReal(timing.restartDownMs);

@@ -95,8 +95,9 @@ export class AmiServer {
   }
 
   async close(): Promise<void> {
-    await this.stopListening();
+    // Drop connections first: net.Server#close waits for every open connection to end.
     this.dropAll();
+    await this.stopListening();
   }
 
   broadcast(e: SimEvent): void {
