@@ -188,6 +188,29 @@ describe('operator panel in a browser', () => {
     await anna.page.getByRole('button', { name: 'Skip' }).click();
   });
 
+  it('an attended transfer: the operator talks to the colleague first, then hands the customer over', async () => {
+    await readyToWork(anna);
+    const site = center.site('moscow');
+    site.sim.control.customerCalls({ from: '+79990000001', line: '74950000000' });
+    await anna.page.getByTestId('incoming-popup').waitFor();
+    await answerWhenRinging(site.sim, '1001');
+    const customerCall = anna.page.locator('[data-testid="call-panel"][data-state="talking"]');
+    await customerCall.waitFor();
+    const callId = (await customerCall.getAttribute('data-call-id')) ?? '';
+    await anna.page.keyboard.press('t');
+    await anna.page.locator('#transfer-input').selectOption('boris');
+    await anna.page.getByRole('button', { name: 'Talk first' }).click();
+    await answerWhenRinging(site.sim, '1002');
+    // The customer waits on hold while Anna and Boris talk.
+    const customer = anna.page.locator(`[data-testid="call-panel"][data-call-id="${callId}"]`);
+    await waitForText(customer, 'The customer is on hold while you talk to your colleague.');
+    await anna.page.getByRole('button', { name: 'Complete transfer' }).click();
+    await waitForAttribute(anna.page.getByTestId('call-panel'), 'data-state', 'idle');
+    await waitForAttribute(anna.page.getByTestId('last-call'), 'data-outcome', 'transferred');
+    site.sim.control.phone('1002').hangup();
+    await anna.page.getByRole('button', { name: 'Skip' }).click();
+  });
+
   it('checks a typed number before sending anything', async () => {
     await anna.page.locator('#dial-input').fill('+7 999 CALL-ME');
     await anna.page.locator('#dial-input').press('Enter');

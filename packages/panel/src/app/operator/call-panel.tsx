@@ -113,6 +113,23 @@ export function CallPanel({ store }: { store: OperatorStore }) {
   );
 }
 
+/**
+ * An attended transfer is under way on this call: the gateway says `consulting`, or (gateways
+ * that report the customer's side only as held) this panel started one that the gateway
+ * accepted and nothing ended, resumed or cancelled it since.
+ */
+function consulting(store: OperatorStore, call: OperatorCall): boolean {
+  if (call.state === 'consulting') return true;
+  if (call.state !== 'on-hold') return false;
+  const start = store.latest('attended-transfer-start', call.callId);
+  if (start?.phase !== 'done') return false;
+  const since = (name: 'attended-transfer-cancel' | 'attended-transfer-complete' | 'unhold'): boolean => {
+    const entry = store.latest(name, call.callId);
+    return entry !== undefined && entry.sentAt >= start.sentAt && entry.phase !== 'failed';
+  };
+  return !since('attended-transfer-cancel') && !since('attended-transfer-complete') && !since('unhold');
+}
+
 function ActiveCall({
   store,
   call,
@@ -125,6 +142,7 @@ function ActiveCall({
   const showTransfer = useSignal(false);
   const showKeypad = useSignal(false);
   const id = call.callId;
+  const inTransfer = consulting(store, call);
   return (
     <section
       class={`card call-card state-${call.state}`}
@@ -146,10 +164,10 @@ function ActiveCall({
       {call.lineLabel !== null && <p class="call-line">{t('call.line', { line: call.lineLabel })}</p>}
       {call.state === 'connecting' && <p class="hint">{t('call.connectingHint')}</p>}
       {call.state === 'dialing' && <p class="hint">{t('call.dialingHint')}</p>}
-      {call.state === 'consulting' && <p class="hint">{t('call.consultingHint')}</p>}
+      {inTransfer && <p class="hint">{t('call.consultingHint')}</p>}
       {call.direction !== 'internal' && <ContactCard store={store} number={call.number} />}
       <div class="call-actions">
-        {(call.state === 'talking' || call.state === 'on-hold') && (
+        {(call.state === 'talking' || call.state === 'on-hold') && !inTransfer && (
           <CommandButton
             id={`hold-${id}`}
             shortcut="H"
@@ -181,7 +199,7 @@ function ActiveCall({
             </button>
           </>
         )}
-        {call.state === 'consulting' && (
+        {inTransfer && (
           <>
             <CommandButton
               kind="primary"
