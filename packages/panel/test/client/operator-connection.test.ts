@@ -308,6 +308,24 @@ describe('operator connection', () => {
     assert.equal(entry?.callId, 'cg-9');
   });
 
+  it('a command cut off longer ago than the gateway remembers ids is not sent again: its outcome is unknown', () => {
+    const s = setup();
+    const first = live(s);
+    s.connection.send({ name: 'hangup', callId: 'cg-1' });
+    first.drop();
+    // The network stays down for 11 minutes (attempts keep failing).
+    for (let waited = 0; waited < 11 * 60_000; waited += 15_000) {
+      s.timers.advance(15_000);
+      s.network.last.drop(1006);
+    }
+    s.timers.advance(15_000);
+    const socket = s.network.last;
+    socket.open();
+    socket.receive(welcome({ resumed: true, snapshot: null }));
+    assert.ok(!socket.sent.some((m) => (m as { type: string }).type === 'command'));
+    assert.equal(s.current().commands[0]?.code, PanelErrorCode.OutcomeUnknown);
+  });
+
   it("ignores replies to another tab's commands", () => {
     const s = setup();
     const socket = live(s);
