@@ -261,6 +261,9 @@ const benchmark: Benchmark = {
       const drainRate = median(drains.map((d) => d.recordsPerSecond));
       const during = drains.flatMap((d) => d.liveDuringDrainMs);
       const idle = drains.flatMap((d) => d.liveIdleMs);
+      // Per run, draining p95 over idle p95 of the same run; the median over runs is judged (a
+      // run that met a load spike on this shared machine does not decide alone).
+      const liveFactor = median(drains.map((d) => percentile(d.liveDuringDrainMs, 95) / percentile(d.liveIdleMs, 95)));
       const share = drainRate / directRate;
       rows.push([
         engine,
@@ -279,6 +282,7 @@ const benchmark: Benchmark = {
         p95During.toFixed(0),
         median(idle).toFixed(0),
         p95Idle.toFixed(0),
+        `${liveFactor.toFixed(2)}×`,
       ]);
       targets.push({
         name: `${engine}: the backlog drains at ≥ ${TARGET_RATE_SHARE}× the hub's own batch-ingest rate`,
@@ -286,9 +290,9 @@ const benchmark: Benchmark = {
         detail: `${share.toFixed(2)}× (${thousands(drainRate)} vs ${thousands(directRate)} records/s)`,
       });
       targets.push({
-        name: `${engine}: live events while draining arrive within ${TARGET_LIVE_FACTOR}× the idle p95 latency`,
-        met: during.length > 0 && p95During <= TARGET_LIVE_FACTOR * p95Idle,
-        detail: `p95 ${p95During.toFixed(0)} ms draining vs ${p95Idle.toFixed(0)} ms idle (${during.length} events)`,
+        name: `${engine}: live events while draining arrive within ${TARGET_LIVE_FACTOR}× the idle p95 latency (median of runs)`,
+        met: during.length > 0 && liveFactor <= TARGET_LIVE_FACTOR,
+        detail: `${liveFactor.toFixed(2)}× (all runs pooled: p95 ${p95During.toFixed(0)} ms draining vs ${p95Idle.toFixed(0)} ms idle, ${during.length} events)`,
       });
       data[engine] = { direct, drains };
     }
@@ -308,7 +312,15 @@ const benchmark: Benchmark = {
         },
         {
           title: `Live events during the drain (one every ${PROBE_EVERY_MS} ms), publish → applied in the hub's live view, ms`,
-          columns: ['engine', 'events', 'median draining', 'p95 draining', 'median idle', 'p95 idle'],
+          columns: [
+            'engine',
+            'events',
+            'median draining',
+            'p95 draining',
+            'median idle',
+            'p95 idle',
+            'p95 draining ÷ idle (median of runs)',
+          ],
           rows: liveRows,
         },
       ],

@@ -50,7 +50,7 @@ export interface UplinkHubPort {
 
 export function hubCorePort(core: HubCore): UplinkHubPort {
   return {
-    ingestChunk: core.database.engine === 'postgres' ? 256 : 64,
+    ingestChunk: core.database.engine === 'postgres' ? 256 : 32,
     async credentialHash(site) {
       const row = await core.sites.get(site);
       return row?.credential_hash ?? null;

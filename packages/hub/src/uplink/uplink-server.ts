@@ -45,7 +45,7 @@ export interface UplinkServerOptions {
   /** Gateways ping this often; a link silent for 3 intervals is closed (default 5 s). */
   heartbeatSeconds?: number;
   /**
-   * Records stored per transaction (default: 64 on SQLite, 256 on PostgreSQL). Larger is faster
+   * Records stored per transaction (default: 32 on SQLite, 256 on PostgreSQL). Larger is faster
    * (fewer commits); smaller keeps live events moving on SQLite, where a transaction holds the
    * event loop.
    */
