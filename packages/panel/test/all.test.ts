@@ -6,6 +6,7 @@ import './client/operator-state.test.js';
 import './client/operator-connection.test.js';
 import './client/live-connection.test.js';
 import './client/wrap-up-queue.test.js';
+import './client/demo-phone.test.js';
 import './client/hub-client.test.js';
 import './i18n/catalogues.test.js';
 import './build/contract-runtime.test.js';

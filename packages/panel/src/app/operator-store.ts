@@ -17,6 +17,7 @@ import type {
 import { openBrowserSocket, webSocketUrl } from '../client/client-socket.js';
 import type { CommandEntry } from '../client/command-tracker.js';
 import { OPERATOR_WS_PATH } from '../client/contract-runtime.js';
+import { DemoPhone, mayHaveDemoPhone, type DemoPhoneAction } from '../client/demo-phone.js';
 import { checkDialInput, type DialInput } from '../client/dial-input.js';
 import { HubRequestError } from '../client/hub-client.js';
 import { OperatorConnection, type OperatorConnectionState } from '../client/operator-connection.js';
@@ -54,6 +55,8 @@ export class OperatorStore {
   /** The number in the dial pad (click-to-call from the history or a contact puts it here too). */
   readonly dialText = signal('');
   readonly dialProblem = signal<DialInput | null>(null);
+  /** `callgate demo` only: the simulated desk phone can be driven from the panel. */
+  readonly demoPhone = signal(false);
 
   readonly state = computed(() => this.link.value?.operator ?? null);
   readonly current = computed<OperatorCall | null>(() => {
@@ -63,6 +66,8 @@ export class OperatorStore {
   readonly openWrapUps = computed(() => this.wrapUps.value.filter((w) => w.phase !== 'saved' && w.phase !== 'skipped'));
 
   readonly #connection: OperatorConnection;
+  readonly #tokens: HubTokenSource;
+  readonly #demoPhone: DemoPhone | null;
   readonly #wrapUpQueue: WrapUpQueue;
   readonly #tabId = newTabId();
   #commandCounter = 0;
@@ -75,10 +80,12 @@ export class OperatorStore {
   ) {
     const site = session.site;
     const gatewayUrl = site?.gatewayUrl ?? location.origin;
+    this.#tokens = new HubTokenSource(hub, token);
+    this.#demoPhone = mayHaveDemoPhone(location.search) ? new DemoPhone(gatewayUrl) : null;
     this.#connection = new OperatorConnection({
       url: webSocketUrl(gatewayUrl, OPERATOR_WS_PATH),
       openSocket: openBrowserSocket,
-      tokens: new HubTokenSource(hub, token),
+      tokens: this.#tokens,
       timers: browserTimers,
       newCommandId: () => `p-${this.#tabId}-${(++this.#commandCounter).toString(36)}`,
       onChange: (state) => this.#onLink(state),
@@ -110,6 +117,10 @@ export class OperatorStore {
 
   start(): void {
     this.#connection.start();
+    const token = this.#tokens.current();
+    if (this.#demoPhone && token) {
+      void this.#demoPhone.available(token.token).then((yes) => (this.demoPhone.value = yes));
+    }
     this.refreshHistory();
     hub.dispositions().then(
       (list) => (this.dispositions.value = list),
@@ -158,6 +169,12 @@ export class OperatorStore {
 
   transfer(callId: string, to: TransferTarget, attended: boolean): void {
     this.command({ name: attended ? 'attended-transfer-start' : 'transfer', callId, to });
+  }
+
+  /** Drives the demo's simulated desk phone (only when `demoPhone` is true). */
+  demoPhoneAction(action: DemoPhoneAction): void {
+    const token = this.#tokens.current();
+    if (this.#demoPhone && token) void this.#demoPhone.act(action, token.token);
   }
 
   // ---- CRM -------------------------------------------------------------------------------

@@ -197,6 +197,14 @@ export const en = {
   'stopped.session-ended': 'Your session ended. Log in again.',
   'stopped.protocol-violation': 'The panel and the gateway do not understand each other. Reload the page.',
 
+  'demo.title': 'Demo phone',
+  'demo.hint': 'stands in for the SIP phone on your desk',
+  'demo.answer': 'Answer on phone',
+  'demo.reject': 'Decline on phone',
+  'demo.hold': 'Hold on phone',
+  'demo.unhold': 'Resume on phone',
+  'demo.hangup': 'Hang up on phone',
+
   'command.pending': 'waiting for the gateway',
   'command.done': 'done',
 

@@ -197,6 +197,14 @@ export const ru: Record<MessageKey, string> = {
   'stopped.session-ended': 'Сеанс завершён. Войдите снова.',
   'stopped.protocol-violation': 'Панель и шлюз не понимают друг друга. Перезагрузите страницу.',
 
+  'demo.title': 'Демо-телефон',
+  'demo.hint': 'вместо SIP-телефона на вашем столе',
+  'demo.answer': 'Ответить на телефоне',
+  'demo.reject': 'Отклонить на телефоне',
+  'demo.hold': 'Удержание на телефоне',
+  'demo.unhold': 'Вернуть на телефоне',
+  'demo.hangup': 'Положить трубку',
+
   'command.pending': 'ждём ответа шлюза',
   'command.done': 'готово',
 

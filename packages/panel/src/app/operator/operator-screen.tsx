@@ -10,6 +10,7 @@ import { Badge, Header } from '../ui/header.js';
 import { CallHistory } from './call-history.js';
 import { CallPanel, IncomingPopup } from './call-panel.js';
 import { ContactSearch } from './contact-search.js';
+import { DemoPhoneStrip } from './demo-phone-strip.js';
 import { DialPad } from './dial-pad.js';
 import { StatusPanel } from './status-panel.js';
 import { WrapUpForms } from './wrap-up-form.js';
@@ -137,6 +138,7 @@ export function OperatorScreen({ info }: { info: SessionInfo }) {
           {tab.value === 'history' ? <CallHistory store={store} /> : <ContactSearch store={store} />}
         </div>
       </main>
+      <DemoPhoneStrip store={store} />
       <IncomingPopup store={store} />
       {help.value && <ShortcutHelp onClose={() => (help.value = false)} />}
     </div>
