@@ -174,7 +174,7 @@ describe('shutdown', () => {
     try {
       const response = fetch(`${t.url}/test/slow`).then(async (r) => ({
         status: r.status,
-        body: (await r.json()),
+        body: await r.json(),
       }));
       await inHandler;
       const closing = t.hub.close();
