@@ -34,6 +34,8 @@ interface Size {
   loadMs: number;
   warmupMs: number;
   dialIntervalMs: number;
+  /** After the load: the last click-to-calls end about 3.5 s after they were placed, then wrap-up. */
+  settleMs: number;
 }
 
 const SIZES: Record<BenchContext['size'], Size> = {
@@ -46,6 +48,7 @@ const SIZES: Record<BenchContext['size'], Size> = {
     loadMs: 3000,
     warmupMs: 0,
     dialIntervalMs: 3500,
+    settleMs: 1000,
   },
   full: {
     inboundOperators: 1000,
@@ -56,6 +59,7 @@ const SIZES: Record<BenchContext['size'], Size> = {
     loadMs: 30_000,
     warmupMs: 3000,
     dialIntervalMs: 4000,
+    settleMs: 6000,
   },
 };
 
@@ -119,8 +123,7 @@ async function measure(site: BenchSite, size: Size, loaded: boolean): Promise<Ph
     },
     loadMs: size.loadMs,
     drainTimeoutMs: 60_000,
-    // The last click-to-calls end about 3.5 s after they were placed, then wrap-up.
-    settleMs: 6000,
+    settleMs: size.settleMs,
     attribute: false,
   });
   await site.swarm.request({

@@ -100,14 +100,22 @@ const benchmark: Benchmark = {
       answerAfterMs: [300, 1500],
       seed: 7,
     };
-    const site = await BenchSite.start({
-      shape,
-      dir: join(dir, 'gateway'),
-      issuer: await benchIssuer(),
-      ...(profileDir ? { cpuProfileDir: profileDir } : {}),
-      log: ctx.log,
-    });
+    // Started first: it loads while the site starts.
     const raw = HelperProcess.start(RAW_FANOUT_ENTRY, 'raw fan-out process');
+    let site: BenchSite;
+    try {
+      site = await BenchSite.start({
+        shape,
+        dir: join(dir, 'gateway'),
+        issuer: await benchIssuer(),
+        ...(profileDir ? { cpuProfileDir: profileDir } : {}),
+        log: ctx.log,
+      });
+    } catch (error) {
+      await raw.stop();
+      rmSync(dir, { recursive: true, force: true });
+      throw error;
+    }
     try {
       const login = await site.connectOperators();
       ctx.log(`gateway-events: ${login.connected} operators logged in in ${Math.round(login.ms)} ms`);

@@ -129,9 +129,10 @@ const benchmark: Benchmark = {
         onOutput: (line) => ctx.log(`  hub: ${line}`),
       });
       const hubUrl = hub.url;
-      for (const s of SITES) {
-        sites.push(
-          await BenchSite.start({
+      // Both sites start at once (each waits for its own simulator and gateway).
+      const started = await Promise.allSettled(
+        SITES.map((s) =>
+          BenchSite.start({
             shape: {
               site: { id: s.id, name: s.name },
               inboundOperators: size.operatorsPerSite,
@@ -152,8 +153,11 @@ const benchmark: Benchmark = {
             },
             log: ctx.log,
           }),
-        );
-      }
+        ),
+      );
+      for (const r of started) if (r.status === 'fulfilled') sites.push(r.value);
+      const failed = started.find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
       for (const site of sites) await site.connectOperators();
       ctx.log(
         `two-sites: ${sites.length} sites up, ${size.operatorsPerSite} operators each connected; load for ${size.loadMs / 1000} s`,
@@ -318,7 +322,22 @@ function outcome(
         detail: `p50 ${ms(all.p50)} ms, p99 ${ms(all.p99)} ms`,
       },
     ],
-    data: { size, usage, waitedForRecordsMs: delivered.waitedMs, lag: all },
+    data: {
+      size,
+      sites: runs.map((r, i) => ({
+        site: SITES[i]?.id,
+        callsPlaced: r.callsPlaced,
+        callsRefused: r.callsRefused,
+        callsEnded: r.callEnds.length,
+        // false: some calls were still up when the drain timeout passed (their records come later)
+        drained: r.drained,
+        amiEventsLogged: r.eventsLogged,
+        simCpuPercent: r.simCpuPercent,
+      })),
+      usage,
+      waitedForRecordsMs: delivered.waitedMs,
+      lag: all,
+    },
   };
 }
 

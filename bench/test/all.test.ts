@@ -1,7 +1,8 @@
-// The bench workspace's test entry: every benchmark still runs (tiny size), and the runner
+// The bench workspace's test entry: every benchmark still runs (tiny size, each in its own
+// `npm run bench -- NAME --tiny` process, so a failure names the benchmark), and the runner
 // behaves as bench/README.md says. Numbers are not judged here; that is bench/RESULTS.md's job.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -9,42 +10,71 @@ import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { formatTable, median } from '../harness.js';
 import { benchmarkNames } from '../run.js';
+import './gateway-events/event-attribution.test.js';
+import './gateway-events/latency.test.js';
 
 const BENCH = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = mkdtempSync(join(tmpdir(), 'callgate-bench-'));
 after(() => rmSync(out, { recursive: true, force: true }));
 
-function runBench(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(BENCH, 'run.ts'), ...args], {
-    encoding: 'utf8',
-    timeout: 300_000,
+/** The slowest tiny benchmarks start several processes (simulator, gateways, hub, operators). */
+const PER_BENCHMARK_MS = 240_000;
+
+function runBench(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(BENCH, 'run.ts'), ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (t: string) => (stdout += t));
+    child.stderr.setEncoding('utf8').on('data', (t: string) => (stderr += t));
+    const timer = setTimeout(() => child.kill('SIGTERM'), PER_BENCHMARK_MS);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
   });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-describe('benchmarks', { timeout: 300_000 }, () => {
-  it('every benchmark runs at tiny size, prints its table and writes its JSON result', () => {
-    const names = benchmarkNames();
-    assert.ok(names.includes('ami-parse'), names.join());
-    const r = runBench(['--tiny', '--out', out]);
-    assert.equal(r.status, 0, r.stderr);
-    for (const name of names) {
-      assert.match(r.stdout, new RegExp(`== ${name} \\(tiny\\)`));
-      const result = JSON.parse(readFileSync(join(out, `${name}.tiny.json`), 'utf8')) as {
-        name: string;
-        size: string;
-        machine: { cpu: string };
-        tables: Array<{ rows: unknown[] }>;
-      };
-      assert.equal(result.name, name);
-      assert.equal(result.size, 'tiny');
-      assert.ok(result.machine.cpu.length > 0);
-      assert.ok(result.tables.length > 0 && result.tables.every((t) => t.rows.length > 0), `${name} printed no rows`);
+interface Result {
+  name: string;
+  size: string;
+  command: string;
+  machine: { cpu: string };
+  tables: Array<{ rows: unknown[] }>;
+}
+
+describe('benchmarks', () => {
+  const names = benchmarkNames();
+
+  it('finds every benchmark file', () => {
+    for (const name of ['ami-parse', 'gateway-events', 'click-to-call', 'two-sites']) {
+      assert.ok(names.includes(name), `${name} missing from ${names.join(', ')}`);
     }
   });
 
-  it('an unknown benchmark name exits 2 and lists the available ones', () => {
-    const r = runBench(['no-such-bench', '--tiny', '--out', out]);
+  for (const name of names) {
+    it(
+      `${name} runs at tiny size, prints its tables and writes its JSON result`,
+      { timeout: PER_BENCHMARK_MS + 10_000 },
+      async () => {
+        const r = await runBench([name, '--tiny', '--out', out]);
+        assert.equal(r.status, 0, `exit ${r.status}\n${r.stderr.slice(-4000)}`);
+        assert.match(r.stdout, new RegExp(`== ${name} \\(tiny\\)`));
+        assert.match(r.stdout, /\n\| .* \|\n\| -+/, 'a Markdown table');
+        const result = JSON.parse(readFileSync(join(out, `${name}.tiny.json`), 'utf8')) as Result;
+        assert.equal(result.name, name);
+        assert.equal(result.size, 'tiny');
+        assert.equal(result.command, `npm run bench -- ${name} --tiny`);
+        assert.ok(result.machine.cpu.length > 0);
+        assert.ok(result.tables.length > 0 && result.tables.every((t) => t.rows.length > 0), `${name} printed no rows`);
+      },
+    );
+  }
+
+  it('an unknown benchmark name exits 2 and lists the available ones', async () => {
+    const r = await runBench(['no-such-bench', '--tiny', '--out', out]);
     assert.equal(r.status, 2);
     assert.match(r.stderr, /unknown benchmark no-such-bench; available: .*ami-parse/);
   });
