@@ -12,3 +12,4 @@ import './uplink/all.test.js';
 import './e2e/operator-websocket.test.js';
 import './telephony/pbx-sim.test.js';
 import './config/load-site-config.test.js';
+import './config/site-config-env.test.js';

@@ -3,8 +3,8 @@
  * (operators get close code 1001 and reconnect to the next instance, AMI logs off).
  */
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { loadSiteConfig, readSecretFile, startGateway } from '@callgate/gateway';
-import { parseFlags, required, type Command } from '../command.js';
+import { GATEWAY_CONFIG_VARIABLE, loadSiteConfig, readSecretFile, startGateway } from '@callgate/gateway';
+import { parseFlags, UsageError, type Command } from '../command.js';
 
 const help = `Usage: callgate gateway --config FILE
 
@@ -15,7 +15,14 @@ Options:
   --config FILE   the site configuration (YAML, or JSON if it ends in .json);
                   every field is described in docs/configuration.md
 
-Stops cleanly on SIGTERM or Ctrl-C.`;
+Environment: ${GATEWAY_CONFIG_VARIABLE} (the file, when --config is not given), and one
+variable per setting, overriding the file: CALLGATE_GATEWAY_HOST, CALLGATE_GATEWAY_PORT,
+CALLGATE_GATEWAY_AMI_HOST, CALLGATE_GATEWAY_AMI_PORT, CALLGATE_GATEWAY_AMI_SECRET_FILE,
+CALLGATE_GATEWAY_HUB_URL, CALLGATE_GATEWAY_HUB_CREDENTIAL_FILE, CALLGATE_GATEWAY_DATA_DIR,
+CALLGATE_LOG_LEVEL, … (the full list is in docs/configuration.md).
+
+Stops cleanly on SIGTERM or Ctrl-C: operators' sockets close with 1001, records already
+closed are in the outbox on disk, AMI logs off.`;
 
 export const gatewayCommand: Command = {
   name: 'gateway',
@@ -23,7 +30,9 @@ export const gatewayCommand: Command = {
   help,
   async run(args, ctx) {
     const { values } = parseFlags(args, { config: { type: 'string' } });
-    const loaded = await loadSiteConfig(required(values.config, 'config'));
+    const file = values.config ?? (process.env[GATEWAY_CONFIG_VARIABLE] || undefined);
+    if (file === undefined) throw new UsageError(`--config FILE is required (or set ${GATEWAY_CONFIG_VARIABLE})`);
+    const loaded = await loadSiteConfig(file, { env: process.env });
     for (const warning of loaded.warnings) ctx.stderr.write(`callgate gateway: warning: ${warning}\n`);
     let ariPassword: string | undefined;
     const passwordFile = loaded.config.hold.ariPasswordFile;

@@ -1,4 +1,4 @@
-/** Loading the site configuration file (docs/configuration.md). */
+/** Loading the site configuration file and its environment overrides (docs/configuration.md). */
 export {
   loadSiteConfig,
   parseConfigText,
@@ -7,3 +7,12 @@ export {
   type LoadOptions,
   type LoadedSiteConfig,
 } from './load-site-config.js';
+export {
+  applySiteConfigEnv,
+  GATEWAY_CONFIG_VARIABLE,
+  SITE_CONFIG_VARIABLES,
+  type Environment,
+  type SiteConfigOverrides,
+  type SiteConfigVariable,
+  type SiteConfigVariableKind,
+} from './site-config-env.js';

@@ -7,12 +7,16 @@
  * Relative paths in the file (`ami.secretFile`, `hold.ariPasswordFile`, `hub.*File`, `dataDir`) are relative to the
  * file itself, not to wherever the gateway was started from. Secrets are read from their files
  * and never logged.
+ *
+ * With `env`, the `CALLGATE_GATEWAY_*` variables override the file's settings
+ * (./site-config-env.ts); an error about a value that came from one names the variable.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { parseSiteConfig, type SiteConfig } from '@callgate/contracts';
 import { GatewayError, GatewayErrorCode } from '../errors.js';
+import { applySiteConfigEnv, nameSource, type Environment } from './site-config-env.js';
 
 export interface LoadedSiteConfig {
   config: SiteConfig;
@@ -29,6 +33,13 @@ export interface LoadedSiteConfig {
 export interface LoadOptions {
   /** Read `ami.secretFile` (default true). `callgate replay` needs no secrets. */
   readSecrets?: boolean;
+  /**
+   * Environment whose `CALLGATE_GATEWAY_*` variables override the file (`callgate gateway`
+   * passes `process.env`). Absent: the file alone, as tests and embedded gateways want.
+   */
+  env?: Environment;
+  /** What relative paths in variables are relative to (default: the working directory). */
+  cwd?: string;
 }
 
 function configError(path: string, problems: readonly string[]): GatewayError {
@@ -69,8 +80,16 @@ export function parseConfigText(text: string, path: string): unknown {
   return doc.toJS() as unknown;
 }
 
-/** Validates a parsed config and resolves its relative paths against `baseDir`. */
-export function validateSiteConfig(input: unknown, path: string, baseDir: string): SiteConfig {
+/**
+ * Validates a parsed config and resolves its relative paths against `baseDir`. `sources` names
+ * the environment variable behind a field, for the error message.
+ */
+export function validateSiteConfig(
+  input: unknown,
+  path: string,
+  baseDir: string,
+  sources: ReadonlyMap<string, string> = new Map(),
+): SiteConfig {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     throw configError(path, ['must be a mapping of settings (site, ami, operators, …)']);
   }
@@ -78,7 +97,11 @@ export function validateSiteConfig(input: unknown, path: string, baseDir: string
   if (!parsed.ok) {
     throw configError(
       path,
-      parsed.error.problems.map((p) => (p.path ? `${p.path}: ${p.reason}` : p.reason)),
+      parsed.error.problems.map((p) => {
+        if (!p.path) return p.reason;
+        const variable = nameSource(p.path, sources);
+        return `${p.path}: ${p.reason}${variable === undefined ? '' : ` (from ${variable})`}`;
+      }),
     );
   }
   const config = parsed.value;
@@ -127,16 +150,25 @@ export async function loadSiteConfig(file: string, options: LoadOptions = {}): P
   } catch (error) {
     throw configError(path, [`cannot read the file: ${errnoText(error)}`]);
   }
-  const config = validateSiteConfig(parseConfigText(text, path), path, dirname(path));
+  const { settings, sources } = applySiteConfigEnv(
+    parseConfigText(text, path),
+    options.env ?? {},
+    options.cwd ?? process.cwd(),
+  );
+  const config = validateSiteConfig(settings, path, dirname(path), sources);
+  const fieldName = (field: string): string => {
+    const variable = sources.get(field);
+    return variable === undefined ? field : `${field} (from ${variable})`;
+  };
   const warnings: string[] = [];
   let amiSecret = '';
   let ariPassword: string | undefined;
   if (options.readSecrets ?? true) {
-    const ami = await readSecretFile(config.ami.secretFile, 'ami.secretFile', path);
+    const ami = await readSecretFile(config.ami.secretFile, fieldName('ami.secretFile'), path);
     amiSecret = ami.secret;
     if (ami.warning !== undefined) warnings.push(ami.warning);
     if (config.hold.method === 'ari' && config.hold.ariPasswordFile !== undefined) {
-      const ari = await readSecretFile(config.hold.ariPasswordFile, 'hold.ariPasswordFile', path);
+      const ari = await readSecretFile(config.hold.ariPasswordFile, fieldName('hold.ariPasswordFile'), path);
       ariPassword = ari.secret;
       if (ari.warning !== undefined) warnings.push(ari.warning);
     }
