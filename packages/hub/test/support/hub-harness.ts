@@ -6,7 +6,7 @@ import { parseHubConfig, type HubConfig, type LoginResponse } from '@callgate/co
 import { Writable } from 'node:stream';
 import { hubLogger, startHub, type Hub, type StartHubOptions } from '../../src/hub.js';
 import { openDatabase, type Engine } from '../../src/db/open-database.js';
-import { newTestDatabaseTarget } from './engines.js';
+import { newTestDatabaseTarget, sweepLeftovers } from './engines.js';
 
 export const TEST_SCRYPT = { log2N: 10, r: 8, p: 1 };
 export const T0 = Date.parse('2026-11-27T09:00:00.000Z');
@@ -45,6 +45,7 @@ export async function startTestHub(
   configOverrides: Record<string, unknown> = {},
   options: Partial<StartHubOptions> = {},
 ): Promise<TestHub> {
+  await sweepLeftovers();
   const target = newTestDatabaseTarget(engine);
   const parsed = parseHubConfig({
     listen: { host: '127.0.0.1', port: 0 },
