@@ -30,7 +30,7 @@ if (only !== 'unit' && !pkg) {
 
 const entries = [];
 for (const dir of ['packages', '.']) {
-  const names = dir === '.' ? ['bench', 'e2e'] : readdirSync(dir);
+  const names = dir === '.' ? ['bench', 'e2e', 'system'] : readdirSync(dir);
   for (const name of names) {
     if (pkg && name !== pkg) continue;
     const entry = join(dir, name, 'test', 'all.test.ts');

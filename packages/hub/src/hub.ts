@@ -8,6 +8,7 @@ import type { HubConfig } from '@callgate/contracts';
 import { pino, type Logger } from 'pino';
 import type { ScryptCost } from './accounts/passwords.js';
 import type { Clock } from './clock.js';
+import { migrationProgressText } from './db/migrations.js';
 import { openDatabase, type HubDatabase } from './db/open-database.js';
 import { HubCore } from './hub-core.js';
 import { databaseUrlOf } from './hub-config-file.js';
@@ -27,6 +28,8 @@ export interface StartHubOptions {
   webhookPollMs?: number;
   /** Parts mounted on the same server (the site uplink). */
   plugins?: readonly HubPlugin[];
+  /** Plain-text progress of long start-up work (migrations), besides the log. */
+  progress?: (line: string) => void;
 }
 
 export interface Hub {
@@ -91,6 +94,11 @@ export async function startHub(options: StartHubOptions): Promise<Hub> {
     (await openDatabase({
       url: databaseUrlOf(config),
       ...(config.database.schema === undefined ? {} : { schema: config.database.schema }),
+      onMigration: (progress) => {
+        if (progress.phase === 'start') logger.info({ pending: progress.pending }, 'migrating database');
+        else logger.info({ applied: progress.applied, seconds: progress.seconds }, 'database migrated');
+        options.progress?.(migrationProgressText(progress));
+      },
     }));
   let closing = false;
   const core = new HubCore(database, {

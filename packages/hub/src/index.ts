@@ -19,10 +19,11 @@ export {
   type HubDatabase,
   type OpenDatabaseOptions,
 } from './db/open-database.js';
+export { migrationProgressText, type MigrationProgress } from './db/migrations.js';
 export { HubError, HubErrorCode, isHubError } from './errors.js';
 export type { Actor } from './audit/audit-log.js';
 export type { IngestOutcome } from './calls/calls.js';
-export { importContactsCsv, parseContactsCsv } from './contacts/contact-import.js';
+export { importContactsCsv, parseContactsCsv, type ImportProgress } from './contacts/contact-import.js';
 export { toE164 } from './contacts/phone-numbers.js';
 export { scryptHasher, DEFAULT_SCRYPT_COST, type PasswordHasher, type ScryptCost } from './accounts/passwords.js';
 export { parseSiteCredential } from './sites/site-credential.js';

@@ -11,9 +11,11 @@ import {
   HubCore,
   importContactsCsv,
   loadHubConfig,
+  migrationProgressText,
   openDatabase,
   silentLogger,
   type Actor,
+  type ImportProgress,
 } from '@callgate/hub';
 import type { Role } from '@callgate/contracts';
 import { parseFlags, required, UsageError, type Command, type CommandContext } from '../command.js';
@@ -71,6 +73,7 @@ function role(value: string): Role {
 async function withCore<T>(
   values: { config?: string | undefined; 'data-dir'?: string | undefined },
   fn: (core: HubCore, actor: Actor) => Promise<T>,
+  ctx?: CommandContext,
 ): Promise<T> {
   const config = loadHubConfig({
     ...(values.config === undefined ? {} : { file: values.config }),
@@ -79,6 +82,10 @@ async function withCore<T>(
   const database = await openDatabase({
     url: databaseUrlOf(config),
     ...(config.database.schema === undefined ? {} : { schema: config.database.schema }),
+    // The first admin command on a new database creates the schema: say so.
+    ...(ctx === undefined
+      ? {}
+      : { onMigration: (progress) => ctx.stderr.write(`callgate admin: ${migrationProgressText(progress)}\n`) }),
   });
   try {
     const core = new HubCore(database, { config, logger: silentLogger() });
@@ -92,6 +99,21 @@ async function withCore<T>(
   } finally {
     await database.close();
   }
+}
+
+/**
+ * Progress of a large import on stderr, every tenth of the file (a million contacts take
+ * minutes); a file of one batch or less says nothing until its summary.
+ */
+export function importProgress(ctx: Pick<CommandContext, 'stderr'>): (progress: ImportProgress) => void {
+  let lastTenth = 0;
+  return ({ done, total }) => {
+    if (total <= 1000) return;
+    const tenth = Math.floor((done / total) * 10);
+    if (tenth === lastTenth && done !== total) return;
+    lastTenth = tenth;
+    ctx.stderr.write(`callgate admin: ${done} of ${total} contacts stored (${Math.floor((done / total) * 100)} %)\n`);
+  };
 }
 
 const json = (ctx: CommandContext, value: unknown): void => {
@@ -110,14 +132,17 @@ const handlers: Record<string, Handler> = {
       'time-zone': { type: 'string' },
       country: { type: 'string' },
     });
-    const site = await withCore(values, (core, actor) =>
-      core.sites.create(actor, {
-        id: required(values.id, 'id'),
-        name: required(values.name, 'name'),
-        gatewayUrl: required(values['gateway-url'], 'gateway-url'),
-        ...(values['time-zone'] === undefined ? {} : { timeZone: values['time-zone'] }),
-        ...(values.country === undefined ? {} : { defaultCountry: values.country }),
-      }),
+    const site = await withCore(
+      values,
+      (core, actor) =>
+        core.sites.create(actor, {
+          id: required(values.id, 'id'),
+          name: required(values.name, 'name'),
+          gatewayUrl: required(values['gateway-url'], 'gateway-url'),
+          ...(values['time-zone'] === undefined ? {} : { timeZone: values['time-zone'] }),
+          ...(values.country === undefined ? {} : { defaultCountry: values.country }),
+        }),
+      ctx,
     );
     json(ctx, site);
     return 0;
@@ -125,8 +150,10 @@ const handlers: Record<string, Handler> = {
 
   async 'site-credential'(args, ctx) {
     const { values } = parseFlags(args, { ...COMMON, site: { type: 'string' }, out: { type: 'string' } });
-    const issued = await withCore(values, (core, actor) =>
-      core.sites.issueCredential(actor, required(values.site, 'site')),
+    const issued = await withCore(
+      values,
+      (core, actor) => core.sites.issueCredential(actor, required(values.site, 'site')),
+      ctx,
     );
     if (values.out !== undefined) {
       await writeFile(values.out, `${issued.credential}\n`, { mode: 0o600 });
@@ -142,7 +169,7 @@ const handlers: Record<string, Handler> = {
 
   async 'list-sites'(args, ctx) {
     const { values } = parseFlags(args, COMMON);
-    for (const site of await withCore(values, (core) => core.sites.list())) json(ctx, site);
+    for (const site of await withCore(values, (core) => core.sites.list(), ctx)) json(ctx, site);
     return 0;
   },
 
@@ -161,16 +188,19 @@ const handlers: Record<string, Handler> = {
     const site = values.site ?? (userRole === 'admin' ? '*' : undefined);
     const generated = values['password-file'] === undefined;
     const password = generated ? newPassword() : await readPassword(values['password-file'] as string);
-    const user = await withCore(values, (core, actor) =>
-      core.users.create(actor, {
-        id: required(values.id, 'id'),
-        name: required(values.name, 'name'),
-        role: userRole,
-        site: required(site, 'site'),
-        ...(values.extension === undefined ? {} : { extension: values.extension }),
-        ...(values.endpoint === undefined ? {} : { endpoint: values.endpoint }),
-        password,
-      }),
+    const user = await withCore(
+      values,
+      (core, actor) =>
+        core.users.create(actor, {
+          id: required(values.id, 'id'),
+          name: required(values.name, 'name'),
+          role: userRole,
+          site: required(site, 'site'),
+          ...(values.extension === undefined ? {} : { extension: values.extension }),
+          ...(values.endpoint === undefined ? {} : { endpoint: values.endpoint }),
+          password,
+        }),
+      ctx,
     );
     json(ctx, user);
     if (generated) ctx.stderr.write(`password for ${user.id} (shown once): ${password}\n`);
@@ -181,8 +211,10 @@ const handlers: Record<string, Handler> = {
     const { values } = parseFlags(args, { ...COMMON, id: { type: 'string' }, 'password-file': { type: 'string' } });
     const generated = values['password-file'] === undefined;
     const password = generated ? newPassword() : await readPassword(values['password-file'] as string);
-    const user = await withCore(values, (core, actor) =>
-      core.users.update(actor, required(values.id, 'id'), { password }),
+    const user = await withCore(
+      values,
+      (core, actor) => core.users.update(actor, required(values.id, 'id'), { password }),
+      ctx,
     );
     if (generated) ctx.stderr.write(`new password for ${user.id} (shown once): ${password}\n`);
     ctx.stderr.write(`${user.id}: password set; their sessions have ended\n`);
@@ -191,8 +223,10 @@ const handlers: Record<string, Handler> = {
 
   async 'disable-user'(args, ctx) {
     const { values } = parseFlags(args, { ...COMMON, id: { type: 'string' } });
-    const user = await withCore(values, (core, actor) =>
-      core.users.update(actor, required(values.id, 'id'), { disabled: true }),
+    const user = await withCore(
+      values,
+      (core, actor) => core.users.update(actor, required(values.id, 'id'), { disabled: true }),
+      ctx,
     );
     json(ctx, user);
     return 0;
@@ -200,18 +234,22 @@ const handlers: Record<string, Handler> = {
 
   async 'list-users'(args, ctx) {
     const { values } = parseFlags(args, { ...COMMON, site: { type: 'string' } });
-    await withCore(values, async (core) => {
-      let cursor: string | undefined;
-      do {
-        const page = await core.users.list({
-          limit: 500,
-          ...(values.site === undefined ? {} : { site: values.site }),
-          ...(cursor === undefined ? {} : { cursor }),
-        });
-        for (const user of page.items) json(ctx, user);
-        cursor = page.nextCursor ?? undefined;
-      } while (cursor !== undefined);
-    });
+    await withCore(
+      values,
+      async (core) => {
+        let cursor: string | undefined;
+        do {
+          const page = await core.users.list({
+            limit: 500,
+            ...(values.site === undefined ? {} : { site: values.site }),
+            ...(cursor === undefined ? {} : { cursor }),
+          });
+          for (const user of page.items) json(ctx, user);
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor !== undefined);
+      },
+      ctx,
+    );
     return 0;
   },
 
@@ -222,13 +260,16 @@ const handlers: Record<string, Handler> = {
       name: { type: 'string' },
       label: { type: 'string' },
     });
-    const queue = await withCore(values, (core, actor) =>
-      core.sites.putQueue(
-        actor,
-        required(values.site, 'site'),
-        required(values.name, 'name'),
-        required(values.label, 'label'),
-      ),
+    const queue = await withCore(
+      values,
+      (core, actor) =>
+        core.sites.putQueue(
+          actor,
+          required(values.site, 'site'),
+          required(values.name, 'name'),
+          required(values.label, 'label'),
+        ),
+      ctx,
     );
     json(ctx, queue);
     return 0;
@@ -241,13 +282,16 @@ const handlers: Record<string, Handler> = {
       queue: { type: 'string' },
       user: { type: 'string' },
     });
-    const queue = await withCore(values, (core, actor) =>
-      core.sites.addMember(
-        actor,
-        required(values.site, 'site'),
-        required(values.queue, 'queue'),
-        required(values.user, 'user'),
-      ),
+    const queue = await withCore(
+      values,
+      (core, actor) =>
+        core.sites.addMember(
+          actor,
+          required(values.site, 'site'),
+          required(values.queue, 'queue'),
+          required(values.user, 'user'),
+        ),
+      ctx,
     );
     json(ctx, queue);
     return 0;
@@ -260,13 +304,16 @@ const handlers: Record<string, Handler> = {
       queue: { type: 'string' },
       user: { type: 'string' },
     });
-    const queue = await withCore(values, (core, actor) =>
-      core.sites.removeMember(
-        actor,
-        required(values.site, 'site'),
-        required(values.queue, 'queue'),
-        required(values.user, 'user'),
-      ),
+    const queue = await withCore(
+      values,
+      (core, actor) =>
+        core.sites.removeMember(
+          actor,
+          required(values.site, 'site'),
+          required(values.queue, 'queue'),
+          required(values.user, 'user'),
+        ),
+      ctx,
     );
     json(ctx, queue);
     return 0;
@@ -276,7 +323,12 @@ const handlers: Record<string, Handler> = {
     const { values, positionals } = parseFlags(args, { ...COMMON, country: { type: 'string' } }, true);
     if (positionals.length !== 1) throw new UsageError('import-contacts takes exactly one CSV file');
     const text = await readFile(positionals[0] as string, 'utf8');
-    const result = await withCore(values, (core, actor) => importContactsCsv(core, actor, text, values.country));
+    const progress = importProgress(ctx);
+    const result = await withCore(
+      values,
+      (core, actor) => importContactsCsv(core, actor, text, values.country, progress),
+      ctx,
+    );
     for (const rejected of result.rejected) {
       ctx.stderr.write(`line ${rejected.line}: ${rejected.problems.map((p) => `${p.path} ${p.reason}`).join('; ')}\n`);
     }
@@ -286,10 +338,14 @@ const handlers: Record<string, Handler> = {
 
   async 'rotate-keys'(args, ctx) {
     const { values } = parseFlags(args, { ...COMMON, immediate: { type: 'boolean' } });
-    const key = await withCore(values, async (core, actor) => {
-      await core.keys.ensure();
-      return core.keys.rotate(actor, values.immediate === true);
-    });
+    const key = await withCore(
+      values,
+      async (core, actor) => {
+        await core.keys.ensure();
+        return core.keys.rotate(actor, values.immediate === true);
+      },
+      ctx,
+    );
     json(ctx, key);
     return 0;
   },

@@ -14,7 +14,7 @@ at /uplink), the supervisors' live view, webhooks to your CRM, the operator pane
 
 Storage: a SQLite file in DIR (default ./data/hub/hub.sqlite); for PostgreSQL set
 DATABASE_URL=postgres://user@host:5432/db (or database.url in the config file). The schema is
-created and migrated at start.
+created and migrated at start (it says which migrations it applies and how long they took).
 
 Options:
   --config FILE      the hub configuration (YAML or JSON); every field is in docs/configuration.md
@@ -53,7 +53,11 @@ export const hubCommand: Command = {
     });
     if (ctx.signal.aborted) return 0;
     // The site gateways' uplink (docs/uplink.md) on the same port as the API.
-    const hub = await startHub({ config, plugins: [uplinkPlugin()] });
+    const hub = await startHub({
+      config,
+      plugins: [uplinkPlugin()],
+      progress: (line) => ctx.stdout.write(`callgate hub: ${line}\n`),
+    });
     const engine = engineOf(databaseUrlOf(config));
     ctx.stdout.write(`callgate hub: listening on ${hub.url} (${engine})\n`);
     const admins = await hub.core.users.list({ role: 'admin', limit: 1 });

@@ -306,8 +306,35 @@ function migrator(db: AnyDb, engine: Engine, schema: string | undefined): Migrat
   });
 }
 
-/** Brings the schema to the latest version; a failure is HUB_ERR_DATABASE naming the migration. */
-export async function migrateToLatest(db: AnyDb, engine: Engine, schema?: string): Promise<string[]> {
+/** What a person waiting for a start sees: which migrations run, then how long they took. */
+export type MigrationProgress =
+  { phase: 'start'; pending: string[] } | { phase: 'done'; applied: string[]; seconds: number };
+
+/** One line for a terminal or a log: `migrating database: 2 migrations to apply (002-x, 003-y)…`. */
+export function migrationProgressText(progress: MigrationProgress): string {
+  if (progress.phase === 'start') {
+    const n = progress.pending.length;
+    return `migrating database: ${n} migration${n === 1 ? '' : 's'} to apply (${progress.pending.join(', ')})…`;
+  }
+  return `database migrated in ${progress.seconds.toFixed(1)} s`;
+}
+
+/**
+ * Brings the schema to the latest version; a failure is HUB_ERR_DATABASE naming the migration.
+ * `onProgress` hears before and after, only when there is something to apply: a migration of a
+ * large table can take minutes, and a start that says nothing looks hung.
+ */
+export async function migrateToLatest(
+  db: AnyDb,
+  engine: Engine,
+  schema?: string,
+  onProgress?: (progress: MigrationProgress) => void,
+): Promise<string[]> {
+  const started = Date.now();
+  if (onProgress !== undefined) {
+    const pending = await pendingMigrations(db, engine, schema);
+    if (pending.length > 0) onProgress({ phase: 'start', pending });
+  }
   const { error, results } = await migrator(db, engine, schema).migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error !== undefined) {
@@ -316,7 +343,9 @@ export async function migrateToLatest(db: AnyDb, engine: Engine, schema?: string
       cause: error,
     });
   }
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  const applied = (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  if (applied.length > 0) onProgress?.({ phase: 'done', applied, seconds: (Date.now() - started) / 1000 });
+  return applied;
 }
 
 /** Migrations this version knows that the database has not run yet (readiness check). */

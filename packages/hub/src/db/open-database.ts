@@ -8,7 +8,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type CompiledQuery } from 'kysely';
 import pg from 'pg';
 import { HubError, HubErrorCode } from '../errors.js';
-import { migrateToLatest } from './migrations.js';
+import { migrateToLatest, type MigrationProgress } from './migrations.js';
 import type { HubTables } from './schema.js';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -36,6 +36,8 @@ export interface OpenDatabaseOptions {
   schema?: string;
   /** Run migrations after connecting (default true). */
   migrate?: boolean;
+  /** Hears when migrations start and end (only when some are pending). */
+  onMigration?: (progress: MigrationProgress) => void;
   /** PostgreSQL pool size (default 10). */
   poolSize?: number;
 }
@@ -158,7 +160,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<HubDat
   const opened = engine === 'postgres' ? await openPostgres(options) : openSqlite(options);
   if (options.migrate !== false) {
     try {
-      await migrateToLatest(opened.db as unknown as Kysely<unknown>, engine, opened.schema);
+      await migrateToLatest(opened.db as unknown as Kysely<unknown>, engine, opened.schema, options.onMigration);
     } catch (error) {
       await opened.close();
       throw error;
