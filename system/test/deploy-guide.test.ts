@@ -224,6 +224,7 @@ describe('docs/deploy.md on this machine: a hub on PostgreSQL and a site gateway
       ['/var/lib/callgate', join(dir, 'var', 'lib', 'callgate')],
       ['/var/backups/callgate', join(dir, 'var', 'backups', 'callgate')],
       ['/opt/callgate', root],
+      ['/tmp/contacts.csv', join(dir, 'contacts.csv')],
       ['/usr/bin/node', process.execPath],
       ['https://crm.example.com', hubUrl],
       ['http://127.0.0.1:8080', hubUrl],
@@ -275,11 +276,20 @@ describe('docs/deploy.md on this machine: a hub on PostgreSQL and a site gateway
   it('marks the blocks this test runs, and every one of them is here', () => {
     assert.deepEqual(
       [...blocks.keys()].sort(),
-      ['admin', 'backup', 'gateway-config', 'gateway-ready', 'hub-config', 'hub-ready', 'site-credential'].sort(),
+      [
+        'admin',
+        'backup',
+        'contacts',
+        'gateway-config',
+        'gateway-ready',
+        'hub-config',
+        'hub-ready',
+        'site-credential',
+      ].sort(),
     );
   });
 
-  it('the admin steps make the first admin, the sites, a queue with an operator and a site credential, migrating the database first', async () => {
+  it('the admin steps make the first admin, the sites, a queue with an operator, contacts (with progress) and a site credential, migrating the database first', async () => {
     await runBlock('hub-config');
     const admin = await runBlock('admin');
     assert.match(admin[0]?.stderr ?? '', /migrating database: 1 migration to apply \(001-initial\)/);
@@ -299,6 +309,16 @@ describe('docs/deploy.md on this machine: a hub on PostgreSQL and a site gateway
       'anna:operator:moscow',
       'svetlana:supervisor:*',
     ]);
+    // A CSV export from a CRM: 2,500 customers, a few thousand more would only take longer.
+    const rows = Array.from(
+      { length: 2500 },
+      (_, i) => `Customer ${i},ACME ${i % 40},+7916${String(i).padStart(7, '0')}`,
+    );
+    await writeFile(join(dir, 'contacts.csv'), `name,company,phone\n${rows.join('\n')}\n`);
+    const [imported] = await runBlock('contacts');
+    assert.match(imported?.stderr ?? '', /1000 of 2500 contacts stored \(40 %\)/);
+    assert.match(imported?.stderr ?? '', /2500 of 2500 contacts stored \(100 %\)/);
+    assert.match(imported?.stderr ?? '', /2500 created, 0 updated, 0 rejected/);
     await runBlock('site-credential');
     assert.match(readFileSync(join(etc(), 'moscow', 'site.credential'), 'utf8'), /^cgs1\.moscow\.\S+\n$/);
   });
