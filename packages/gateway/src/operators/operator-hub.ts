@@ -46,6 +46,8 @@ export interface OperatorHubDeps {
   streamId: string;
   heartbeatSeconds: number;
   replayCapacity?: number;
+  /** Events older than this are not replayed (a snapshot is sent instead); default 15 minutes. */
+  replayMaxAgeMs?: number;
 }
 
 export class OperatorHub {
@@ -64,7 +66,7 @@ export class OperatorHub {
     for (const operator of deps.config.operators) {
       this.#operators.set(operator.id, {
         operator,
-        stream: new OperatorEventStream(deps.replayCapacity),
+        stream: new OperatorEventStream(deps.replayCapacity, deps.replayMaxAgeMs),
         connections: new Set(),
         calls: new Map(),
       });
@@ -262,7 +264,8 @@ export class OperatorHub {
   #emit(operatorId: string, event: OperatorEvent): void {
     const state = this.#operators.get(operatorId);
     if (!state) return;
-    const message: EventMessage = state.stream.append(event, this.#d.now().toISOString());
+    const now = this.#d.now();
+    const message: EventMessage = state.stream.append(event, now.toISOString(), now.getTime());
     for (const c of state.connections) c.send([message]);
   }
 

@@ -30,6 +30,19 @@ describe('per-operator event stream', () => {
     );
   });
 
+  it('a tab that comes back after the replay window gets a snapshot, however few events it missed', () => {
+    const s = new OperatorEventStream(256, 60_000);
+    s.append(status, 't', 0);
+    s.append(status, 't', 30_000);
+    s.append(status, 't', 90_000);
+    assert.equal(s.since(0), undefined, 'event 1 is older than the window: snapshot');
+    assert.deepEqual(
+      s.since(1)?.map((e) => e.seq),
+      [2, 3],
+      'a tab that saw event 1 still resumes: 2 and 3 are inside the window',
+    );
+  });
+
   it('refuses a sequence number from the future (another gateway run)', () => {
     const s = new OperatorEventStream(3);
     s.append(status, 't');
