@@ -13,7 +13,13 @@
  * How the times are taken (one clock for every process; which AMI event caused which operator
  * event) is in gateway-events/monotonic-clock.ts and gateway-events/event-attribution.ts.
  *
- * `CALLGATE_BENCH_CPU_PROFILE=DIR` runs the gateway under `node --cpu-prof` (profiles in DIR).
+ * The gateway runs with the Node flags of the shipped systemd unit (deploy/callgate-gateway@.service).
+ * At the target load the same runs are repeated on fresh sites with one change each: Node's
+ * default heap sizing instead of the unit's flags, and the gateway's data on tmpfs (no fsync
+ * cost), to show what each one is worth on this machine.
+ *
+ * `CALLGATE_BENCH_CPU_PROFILE=DIR` runs the gateway under `node --cpu-prof` (profiles in DIR);
+ * `CALLGATE_BENCH_GATEWAY_NODE_FLAGS="…"` replaces the unit's Node flags ("" for none).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,9 +31,11 @@ import { ms, ratio } from './gateway-events/format.js';
 import { HelperProcess } from './gateway-events/ipc.js';
 import { matchByKey, percentiles, rateIn, type Percentiles } from './gateway-events/latency.js';
 import { benchIssuer } from './gateway-events/operator-tokens.js';
+import { deployedNodeFlags } from './gateway-events/callgate-process.js';
+import { diskAndTmpfsAppends, TMPFS } from './gateway-events/outbox-commit-probe.js';
 import { cpuPercent, MemorySampler, readCpu, type CpuReading } from './gateway-events/process-usage.js';
 import type { SwarmCollection } from './gateway-events/operator-swarm-process.js';
-import { median, thousands, type BenchContext, type BenchOutcome, type Benchmark } from './harness.js';
+import { median, thousands, type BenchContext, type BenchOutcome, type Benchmark, type BenchTable } from './harness.js';
 
 interface Size {
   operators: number;
@@ -41,6 +49,10 @@ interface Size {
   /** Left out at the start of each run (queues filling, JIT warming). */
   warmupMs: number;
   talk: Pick<LoadProfile, 'meanTalkMs' | 'minTalkMs' | 'meanPatienceMs'>;
+  /** Outbox commits timed on disk and on tmpfs (outbox-commit-probe.ts). */
+  probeAppends: number;
+  /** Runs of the target load again for each variant of the gateway (0: skipped). */
+  variantRuns: number;
 }
 
 const SIZES: Record<BenchContext['size'], Size> = {
@@ -53,6 +65,8 @@ const SIZES: Record<BenchContext['size'], Size> = {
     loadMs: 2000,
     warmupMs: 500,
     talk: { meanTalkMs: 500, minTalkMs: 200, meanPatienceMs: 10_000 },
+    probeAppends: 20,
+    variantRuns: 0,
   },
   full: {
     operators: 1000,
@@ -63,6 +77,8 @@ const SIZES: Record<BenchContext['size'], Size> = {
     loadMs: 20_000,
     warmupMs: 3000,
     talk: { meanTalkMs: 1500, minTalkMs: 300, meanPatienceMs: 15_000 },
+    probeAppends: 300,
+    variantRuns: 3,
   },
 };
 
@@ -91,6 +107,7 @@ const benchmark: Benchmark = {
     const size = withOverrides(SIZES[ctx.size]);
     const dir = mkdtempSync(join(tmpdir(), 'callgate-bench-gateway-events-'));
     const profileDir = process.env.CALLGATE_BENCH_CPU_PROFILE;
+    const gatewayNodeFlags = process.env.CALLGATE_BENCH_GATEWAY_NODE_FLAGS?.split(/\s+/).filter(Boolean);
     const shape: CallCenterShape = {
       site: { id: 'bench', name: 'Bench site' },
       inboundOperators: size.operators,
@@ -109,6 +126,7 @@ const benchmark: Benchmark = {
         dir: join(dir, 'gateway'),
         issuer: await benchIssuer(),
         ...(profileDir ? { cpuProfileDir: profileDir } : {}),
+        ...(gatewayNodeFlags ? { gatewayNodeFlags } : {}),
         log: ctx.log,
       });
     } catch (error) {
@@ -142,7 +160,33 @@ const benchmark: Benchmark = {
           break;
         }
       }
-      return outcome(size, steps, kneeFound, { login, clocks });
+      await raw.stop();
+      await site.stop();
+      const appends = diskAndTmpfsAppends(size.probeAppends);
+      const target = targetStep(size, steps);
+      const variants: Variant[] = [];
+      if (target && size.variantRuns > 0) {
+        // The same target load on a fresh site per variant: what the deployed Node flags buy,
+        // and how much of the latency is this machine's disk (fsync per ended call).
+        variants.push({
+          name: "Node's default heap sizing (no flags)",
+          runs: await variant(size, shape, target.callsPerSecond, { nodeFlags: [] }, ctx),
+        });
+        if (appends.tmpfs) {
+          variants.push({
+            name: 'as deployed, data on tmpfs (fsync free)',
+            runs: await variant(size, shape, target.callsPerSecond, { onTmpfs: true }, ctx),
+          });
+        }
+      }
+      return outcome(
+        size,
+        steps,
+        kneeFound,
+        { login, clocks, gatewayNodeFlags: gatewayNodeFlags ?? deployedNodeFlags('gateway') },
+        appends,
+        variants,
+      );
     } finally {
       await raw.stop();
       await site.stop();
@@ -150,16 +194,75 @@ const benchmark: Benchmark = {
     }
   },
 };
+
+/** The step judged against the targets: the first whose AMI rate reaches the target rate. */
+function targetStep(
+  size: Size,
+  steps: Array<{ callsPerSecond: number; runs: RunResult[] }>,
+): { callsPerSecond: number; runs: RunResult[] } | undefined {
+  const rate = (s: { runs: RunResult[] }): number => median(s.runs.map((r) => r.amiEventsPerSecond));
+  return steps.find((s) => rate(s) >= size.targetEventsPerSecond) ?? steps.at(-1);
+}
+
+interface Variant {
+  name: string;
+  runs: RunResult[];
+}
+
+/**
+ * The target load again on a fresh site whose gateway differs in one way: other Node flags, or
+ * its data (outbox, command store) on tmpfs, where fsync returns at once.
+ */
+async function variant(
+  size: Size,
+  shape: CallCenterShape,
+  callsPerSecond: number,
+  change: { nodeFlags?: string[]; onTmpfs?: boolean },
+  ctx: BenchContext,
+): Promise<RunResult[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'callgate-bench-gateway-events-variant-'));
+  const dataDir = change.onTmpfs ? mkdtempSync(join(TMPFS, 'callgate-bench-gateway-')) : undefined;
+  const label = change.onTmpfs ? 'data on tmpfs' : `node flags [${(change.nodeFlags ?? []).join(' ')}]`;
+  try {
+    const site = await BenchSite.start({
+      shape,
+      dir,
+      ...(dataDir ? { dataDir } : {}),
+      ...(change.nodeFlags ? { gatewayNodeFlags: change.nodeFlags } : {}),
+      issuer: await benchIssuer(),
+      log: ctx.log,
+    });
+    try {
+      await site.connectOperators();
+      const runs: RunResult[] = [];
+      for (let i = 0; i < size.variantRuns; i++) {
+        const run = await measure(site, undefined, size, callsPerSecond, shape.wrapUpSeconds);
+        ctx.log(
+          `gateway-events: ${label}, ${callsPerSecond} calls/s run ${i + 1}: ${thousands(run.amiEventsPerSecond)} AMI events/s, ` +
+            `p50 ${ms(run.latency.p50)} p99 ${ms(run.latency.p99)} ms, gateway CPU ${Math.round(run.gatewayCpuPercent)} %`,
+        );
+        runs.push(run);
+      }
+      return runs;
+    } finally {
+      await site.stop();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  }
+}
 export default benchmark;
 
 async function measure(
   site: BenchSite,
-  raw: HelperProcess,
+  raw: HelperProcess | undefined,
   size: Size,
   callsPerSecond: number,
   wrapUpSeconds: number,
 ): Promise<RunResult> {
-  await site.resetOperators(true);
+  // The frames are kept only to be replayed by the baseline.
+  await site.resetOperators(raw !== undefined);
   // CPU is read over the measured window only: from the end of the warm-up to the end of the load.
   let cpuFrom: CpuReading | undefined;
   let cpuTo: CpuReading | undefined;
@@ -194,8 +297,9 @@ async function measure(
     unexplained: matched.unexplained,
     drained: sim.drained,
   };
-  if (operators.frames.length > 0)
+  if (raw && operators.frames.length > 0) {
     result.baseline = await baseline(site, raw, operators.frames, sim.loadStartUs, fromUs, toUs);
+  }
   return result;
 }
 
@@ -243,7 +347,10 @@ function outcome(
   setup: {
     login: { connected: number; ms: number };
     clocks: { simUs: number; operatorsUs: number; roundTripUs: number };
+    gatewayNodeFlags: string[];
   },
+  appends: { disk: Percentiles; tmpfs: Percentiles | undefined },
+  variants: Variant[],
 ): BenchOutcome {
   const med = (runs: RunResult[], f: (r: RunResult) => number): number => median(runs.map(f));
   const rows = steps.map(({ callsPerSecond, runs }) => [
@@ -271,8 +378,7 @@ function outcome(
       `${Math.round(median(withBase.map((r) => r.gatewayCpuPercent)))} / ${Math.round(median(withBase.map((r) => r.baseline?.cpuPercent ?? Number.NaN)))}`,
     ];
   });
-  const atTarget =
-    steps.find(({ runs }) => med(runs, (r) => r.amiEventsPerSecond) >= size.targetEventsPerSecond) ?? steps.at(-1);
+  const atTarget = targetStep(size, steps);
   const targets = [];
   if (atTarget) {
     const runs = atTarget.runs;
@@ -335,9 +441,53 @@ function outcome(
         ],
         rows: baselineRows,
       },
+      variantsTable(atTarget, setup.gatewayNodeFlags, appends, variants),
     ],
     targets,
-    data: { size, setup, steps, knee },
+    data: { size, setup, steps, knee, outboxAppendMs: appends, variants },
+  };
+}
+
+/**
+ * The target load with the gateway as deployed (the runs above) and each variant, plus what one
+ * outbox commit (one fsync per ended call, synchronous=FULL) costs on this disk and on tmpfs.
+ */
+function variantsTable(
+  atTarget: { callsPerSecond: number; runs: RunResult[] } | undefined,
+  deployedFlags: string[],
+  appends: { disk: Percentiles; tmpfs: Percentiles | undefined },
+  variants: Variant[],
+): BenchTable {
+  const row = (name: string, runs: RunResult[] | undefined): Array<string | number> => {
+    const m = (f: (r: RunResult) => number): number => (runs && runs.length > 0 ? median(runs.map(f)) : Number.NaN);
+    const n = (v: number, f: (v: number) => string): string => (Number.isFinite(v) ? f(v) : '–');
+    return [
+      name,
+      n(
+        m((r) => r.amiEventsPerSecond),
+        thousands,
+      ),
+      n(
+        m((r) => r.gatewayCpuPercent),
+        (v) => String(Math.round(v)),
+      ),
+      n(
+        m((r) => r.maxRssMiB),
+        (v) => String(Math.round(v)),
+      ),
+      ms(m((r) => r.latency.p50)),
+      ms(m((r) => r.latency.p99)),
+      ms(m((r) => r.latency.p999)),
+    ];
+  };
+  const flags = deployedFlags.length > 0 ? deployedFlags.join(' ') : 'no flags';
+  const commit = (p: Percentiles | undefined): string => (p ? `${ms(p.p50)} / ${ms(p.p99)} ms` : '–');
+  return {
+    title:
+      `At the target load (${atTarget?.callsPerSecond ?? '–'} new calls/s): the gateway as deployed (${flags}, data on disk) vs one change at a time; ` +
+      `one outbox commit costs ${commit(appends.disk)} (p50 / p99) on this disk, ${commit(appends.tmpfs)} on tmpfs`,
+    columns: ['gateway', 'AMI events/s', 'gateway CPU %', 'gateway RSS MiB', 'p50 ms', 'p99 ms', 'p999 ms'],
+    rows: [row('as deployed', atTarget?.runs), ...variants.map((v) => row(v.name, v.runs))],
   };
 }
 

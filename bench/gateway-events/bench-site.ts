@@ -26,6 +26,8 @@ export interface BenchSiteOptions {
   cpuProfileDir?: string;
   /** Extra Node flags for the gateway process. */
   gatewayNodeFlags?: string[];
+  /** Where the gateway keeps its outbox and command store (default `data` beside its configuration). */
+  dataDir?: string;
   /** Extra `hub:` settings and files for a gateway linked to a hub (two-sites). */
   hub?: { settings: Record<string, string>; files: Record<string, string> };
   log: (line: string) => void;
@@ -38,6 +40,7 @@ export class BenchSite {
   readonly swarm: HelperProcess;
   readonly gateway: CallgateProcess;
   readonly #tokens: Array<{ id: string; token: string }>;
+  #stopping: Promise<void> | undefined;
 
   private constructor(
     center: CallCenter,
@@ -61,7 +64,10 @@ export class BenchSite {
     const swarm = HelperProcess.start(SWARM_ENTRY, 'operators process');
     try {
       const ami = await sim.request<{ host: string; port: number }>({ type: 'init', shape: options.shape });
-      const config = siteConfig(center, ami, options.hub ? { hub: options.hub.settings } : {});
+      const config = siteConfig(center, ami, {
+        ...(options.hub ? { hub: options.hub.settings } : {}),
+        ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+      });
       const site = options.shape.site.id;
       const gateway = await startGatewayProcess({
         dir: options.dir,
@@ -114,9 +120,13 @@ export class BenchSite {
     return this.sim.request({ type: 'run', ...request, site: this.config });
   }
 
-  async stop(): Promise<void> {
-    await this.swarm.request({ type: 'disconnect' }).catch(() => null);
-    await this.gateway.stop();
-    await Promise.all([this.sim.stop(), this.swarm.stop()]);
+  /** Operators leave, the gateway drains (SIGTERM), then the simulator stops. Safe to call twice. */
+  stop(): Promise<void> {
+    this.#stopping ??= (async () => {
+      await this.swarm.request({ type: 'disconnect' }).catch(() => null);
+      await this.gateway.stop();
+      await Promise.all([this.sim.stop(), this.swarm.stop()]);
+    })();
+    return this.#stopping;
   }
 }

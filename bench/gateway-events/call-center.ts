@@ -110,7 +110,7 @@ export function simWorld(center: CallCenter): WorldConfig {
 export function siteConfig(
   center: CallCenter,
   ami: { host: string; port: number },
-  extra: { hub?: Record<string, string> } = {},
+  extra: { hub?: Record<string, string>; dataDir?: string } = {},
 ): Record<string, unknown> {
   return {
     site: center.shape.site,
@@ -122,7 +122,7 @@ export function siteConfig(
     dialing: { defaultCountry: 'RU', originateContext: 'outbound', internalContext: 'internal' },
     wrapUp: { timeoutSeconds: center.shape.wrapUpSeconds },
     hub: { publicKeyFile: 'hub-keys.json', ...extra.hub },
-    dataDir: 'data',
+    dataDir: extra.dataDir ?? 'data',
     logLevel: 'warn',
   };
 }

@@ -7,13 +7,28 @@
  * when it exits (open it in Chrome DevTools or speedscope).
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { JSONWebKeySet } from 'jose';
 import { stringify } from 'yaml';
+import { trackChild } from './child-registry.js';
 
-const CALLGATE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'packages', 'cli', 'bin', 'callgate.js');
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const CALLGATE = join(ROOT, 'packages', 'cli', 'bin', 'callgate.js');
+const UNITS = { gateway: 'callgate-gateway@.service', hub: 'callgate-hub.service' } as const;
+
+/**
+ * The Node flags the shipped systemd unit starts the role with (`ExecStart=/usr/bin/node FLAGS
+ * …/callgate.js`, deploy/), so the benchmark measures callgate as it is deployed.
+ */
+export function deployedNodeFlags(role: 'gateway' | 'hub'): string[] {
+  const unit = readFileSync(join(ROOT, 'deploy', UNITS[role]), 'utf8');
+  const exec = unit.split('\n').find((line) => line.startsWith('ExecStart='));
+  const words = (exec ?? '').slice('ExecStart='.length).trim().split(/\s+/);
+  const script = words.findIndex((w) => w.endsWith('/callgate.js'));
+  return script > 1 ? words.slice(1, script) : [];
+}
 
 export interface CallgateProcessOptions {
   /** A fresh directory for the configuration, secrets and data (the process's working directory). */
@@ -23,7 +38,7 @@ export interface CallgateProcessOptions {
   /** Files written beside the configuration, readable by the owner only (secrets, keys). */
   files?: Record<string, string>;
   cpuProfileDir?: string;
-  /** Extra Node flags (e.g. `--max-old-space-size=128`). */
+  /** Node flags; default those of the shipped systemd unit (`deployedNodeFlags`). */
   nodeFlags?: string[];
   /** Whatever the process prints besides its "listening" line (warnings, --trace-gc …). */
   onOutput?: (line: string) => void;
@@ -65,7 +80,7 @@ async function startCallgate(
   const configFile = join(options.dir, `${role}.yaml`);
   writeFileSync(configFile, stringify(options.config));
   const nodeArgs = [
-    ...(options.nodeFlags ?? []),
+    ...(options.nodeFlags ?? deployedNodeFlags(role)),
     ...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : []),
   ];
   // Settings come from the file only: a DATABASE_URL or CALLGATE_HUB_* in the benchmark's own
@@ -78,6 +93,7 @@ async function startCallgate(
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  trackChild(child);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let gone = false;
   void exited.then(() => (gone = true));

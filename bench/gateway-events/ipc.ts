@@ -6,6 +6,7 @@
  * Helpers run TypeScript through tsx, like the `callgate` command itself.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { trackChild } from './child-registry.js';
 import { monotonicMicros } from './monotonic-clock.js';
 
 interface Reply {
@@ -22,12 +23,16 @@ function isReply(m: unknown): m is Reply {
 
 export class HelperProcess {
   readonly child: ChildProcess;
+  readonly #name: string;
   readonly #pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   #nextId = 1;
   #exited: Promise<number | null>;
 
   private constructor(child: ChildProcess, name: string) {
     this.child = child;
+    this.#name = name;
+    // A send racing the child's exit reports here as well as to its callback.
+    child.on('error', () => undefined);
     child.on('message', (m) => {
       if (!isReply(m)) return;
       const pending = this.#pending.get(m.id);
@@ -52,6 +57,7 @@ export class HelperProcess {
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
+    trackChild(child);
     return new HelperProcess(child, name);
   }
 
@@ -62,8 +68,13 @@ export class HelperProcess {
   request<T>(message: Record<string, unknown>): Promise<T> {
     const id = this.#nextId++;
     return new Promise<T>((resolve, reject) => {
+      if (!this.child.connected) return reject(new Error(`${this.#name} is not running`));
       this.#pending.set(id, { resolve: (v) => resolve(v as T), reject });
-      this.child.send({ ...message, id });
+      this.child.send({ ...message, id }, (error) => {
+        if (!error) return;
+        this.#pending.delete(id);
+        reject(error);
+      });
     });
   }
 
@@ -71,7 +82,7 @@ export class HelperProcess {
   async stop(): Promise<void> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     try {
-      await this.request({ type: 'stop' });
+      if (this.child.connected) await this.request({ type: 'stop' });
     } catch {
       // it may exit before answering
     }
@@ -90,6 +101,10 @@ export function serveRequests(
   onStop: () => Promise<void>,
 ): void {
   let queue: Promise<void> = Promise.resolve();
+  // The benchmark is gone (it crashed or was killed): stop too rather than linger.
+  process.once('disconnect', () => {
+    void onStop().finally(() => process.exit(0));
+  });
   process.on('message', (raw) => {
     if (typeof raw !== 'object' || raw === null) return;
     const message = raw as Record<string, unknown>;
@@ -105,7 +120,10 @@ export function serveRequests(
       } catch (error) {
         process.send?.({ type: 'reply', id, ok: false, error: error instanceof Error ? error.message : String(error) });
       }
-      if (message.type === 'stop') process.disconnect();
+      if (message.type === 'stop') {
+        process.removeAllListeners('disconnect');
+        process.disconnect();
+      }
     });
   });
 }

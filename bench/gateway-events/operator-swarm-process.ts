@@ -56,6 +56,8 @@ export interface SwarmCollection {
 
 const clients: Client[] = [];
 const rawClients: WebSocket[] = [];
+/** Raw mode: frames received per client since the last reset (the baseline numbers them the same way). */
+const rawFrameCounts = new Map<number, number>();
 let counter = new KeyCounter();
 let recordFrames = false;
 let collection: SwarmCollection = emptyCollection();
@@ -167,9 +169,10 @@ function connectOperator(url: string, index: number, operator: { id: string; tok
 async function connectRaw(url: string, count: number): Promise<{ connected: number }> {
   const open = Array.from({ length: count }, (_, index) => {
     const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/?client=${index}`, { perMessageDeflate: false });
-    let n = 0;
     ws.on('message', () => {
-      collection.rawFrames.push([index, n++, monotonicMicros()]);
+      const n = rawFrameCounts.get(index) ?? 0;
+      rawFrameCounts.set(index, n + 1);
+      collection.rawFrames.push([index, n, monotonicMicros()]);
       collection.framesReceived++;
     });
     rawClients.push(ws);
@@ -264,6 +267,7 @@ serveRequests(async (message) => {
       return connectRaw(String(message.url), Number(message.count));
     case 'reset':
       counter = new KeyCounter();
+      rawFrameCounts.clear();
       recordFrames = message.recordFrames === true;
       collection = emptyCollection();
       return null;
