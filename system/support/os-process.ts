@@ -121,13 +121,18 @@ export class OsProcess {
     return result;
   }
 
-  /** SIGKILL, for clean-up after a failed test only. */
+  /**
+   * SIGKILL, for clean-up after a failed test only. Our ends of its pipes are closed too, so a
+   * grandchild it leaves behind cannot keep the test process alive.
+   */
   kill(group = false): void {
     try {
       if (this.running || group) process.kill(group ? -this.pid : this.pid, 'SIGKILL');
     } catch {
       // already gone
     }
+    this.#child.stdout?.destroy();
+    this.#child.stderr?.destroy();
   }
 }
 

@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
+import WebSocket from 'ws';
 import { stringify } from 'yaml';
 import type { HubCall, LoginResponse } from '@callgate/contracts';
 import {
@@ -60,6 +61,11 @@ describe('docs/deploy.md on this machine: a hub on PostgreSQL and a site gateway
   let hubPort = 0;
   let amiPort = 0;
   let hubUrl = '';
+  /** The hub as browsers and gateways reach it: nginx with deploy/nginx/callgate-hub.conf, TLS. */
+  let publicUrl = '';
+  let tlsPort = 0;
+  let redirectPort = 0;
+  let nginx: OsProcess | undefined;
   let controlUrl = '';
   let gatewayUrl = '';
   let shellEnv: NodeJS.ProcessEnv = {};
@@ -128,7 +134,9 @@ describe('docs/deploy.md on this machine: a hub on PostgreSQL and a site gateway
         // What /etc/callgate/moscow/gateway.env would say on a machine with these ports.
         CALLGATE_GATEWAY_AMI_PORT: String(amiPort),
         CALLGATE_GATEWAY_PORT: '0',
-        CALLGATE_GATEWAY_HUB_URL: `ws://127.0.0.1:${hubPort}/uplink`,
+        // Through the TLS proxy, as wss://crm.example.com/uplink; the test's CA is trusted.
+        CALLGATE_GATEWAY_HUB_URL: `${publicUrl.replace(/^https/, 'wss')}/uplink`,
+        NODE_EXTRA_CA_CERTS: join(dir, 'tls', 'cert.pem'),
         CALLGATE_GATEWAY_DATA_DIR: gatewayData(),
         // No wrap-up pause between the test's calls (operators get 30 s in the example).
         CALLGATE_GATEWAY_WRAP_UP_TIMEOUT_SECONDS: '0',
@@ -203,6 +211,69 @@ describe('docs/deploy.md on this machine: a hub on PostgreSQL and a site gateway
     return result.stdout.split('\n').filter((line) => line !== '');
   };
 
+  /**
+   * nginx with deploy/nginx/callgate-hub.conf as shipped, but for the test's ports and a
+   * certificate made for 127.0.0.1 (what certbot would have put in place).
+   */
+  const startProxy = async (): Promise<OsProcess> => {
+    const tls = join(dir, 'tls');
+    await mkdir(tls, { recursive: true });
+    const cert = await runCommand(
+      `openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=127.0.0.1 ` +
+        `-addext subjectAltName=IP:127.0.0.1 -keyout '${tls}/key.pem' -out '${tls}/cert.pem'`,
+      shellEnv,
+      dir,
+    );
+    assert.equal(cert.code, 0, cert.stderr);
+    const site = rewrite(
+      readFileSync(join(root, 'deploy', 'nginx', 'callgate-hub.conf'), 'utf8'),
+      new Map([
+        ['listen [::]:80;', ''],
+        ['listen [::]:443 ssl;', ''],
+        ['listen 80;', `listen 127.0.0.1:${redirectPort};`],
+        ['listen 443 ssl;', `listen 127.0.0.1:${tlsPort} ssl;`],
+        ['server 127.0.0.1:8080;', `server 127.0.0.1:${hubPort};`],
+        ['/etc/letsencrypt/live/crm.example.com/fullchain.pem', `${tls}/cert.pem`],
+        ['/etc/letsencrypt/live/crm.example.com/privkey.pem', `${tls}/key.pem`],
+      ]),
+    );
+    const prefix = join(dir, 'nginx');
+    await mkdir(prefix, { recursive: true });
+    await writeFile(join(prefix, 'callgate-hub.conf'), site);
+    const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']
+      .map((kind) => `  ${kind}_temp_path ${join(prefix, kind)};`)
+      .join('\n');
+    await writeFile(
+      join(prefix, 'nginx.conf'),
+      [
+        'daemon off;',
+        // Workers as root only because the test's directory is private to its (root) user.
+        ...(process.getuid?.() === 0 ? ['user root;'] : []),
+        'worker_processes 1;',
+        `pid ${join(prefix, 'nginx.pid')};`,
+        'error_log stderr warn;',
+        'events { worker_connections 256; }',
+        'http {',
+        '  access_log off;',
+        temp,
+        `  include ${join(prefix, 'callgate-hub.conf')};`,
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const test = await runCommand(`nginx -t -q -p '${prefix}' -c '${prefix}/nginx.conf'`, shellEnv, dir);
+    assert.equal(test.code, 0, `nginx -t:\n${test.stderr}`);
+    const proxy = new OsProcess('nginx', 'nginx', ['-p', prefix, '-c', join(prefix, 'nginx.conf')]);
+    processes.push(proxy);
+    await waitUntil(
+      () => listening(tlsPort),
+      'nginx listens',
+      10_000,
+      () => proxy.output(),
+    );
+    return proxy;
+  };
+
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'callgate-deploy-guide-'));
     await mkdir(etc(), { recursive: true });
@@ -217,8 +288,16 @@ describe('docs/deploy.md on this machine: a hub on PostgreSQL and a site gateway
     hubPort = await freePort();
     amiPort = await freePort();
     hubUrl = `http://127.0.0.1:${hubPort}`;
+    tlsPort = await freePort();
+    redirectPort = await freePort();
+    publicUrl = `https://127.0.0.1:${tlsPort}`;
     const shims = await commandShims(join(dir, 'bin'), join(root, 'packages', 'cli', 'bin', 'callgate.js'));
-    shellEnv = cleanEnv({ PATH: `${shims}:${process.env.PATH ?? ''}`, DATABASE_URL: databaseUrl });
+    shellEnv = cleanEnv({
+      PATH: `${shims}:${process.env.PATH ?? ''}`,
+      DATABASE_URL: databaseUrl,
+      // curl in the guide's blocks trusts the test's certificate authority, as a site trusts its own.
+      CURL_CA_BUNDLE: join(dir, 'tls', 'cert.pem'),
+    });
     for (const [from, to] of [
       ['/etc/callgate', etc()],
       ['/var/lib/callgate', join(dir, 'var', 'lib', 'callgate')],
@@ -226,7 +305,7 @@ describe('docs/deploy.md on this machine: a hub on PostgreSQL and a site gateway
       ['/opt/callgate', root],
       ['/tmp/contacts.csv', join(dir, 'contacts.csv')],
       ['/usr/bin/node', process.execPath],
-      ['https://crm.example.com', hubUrl],
+      ['https://crm.example.com', publicUrl],
       ['http://127.0.0.1:8080', hubUrl],
     ] as const) {
       replacements.set(from, to);
@@ -261,9 +340,13 @@ describe('docs/deploy.md on this machine: a hub on PostgreSQL and a site gateway
       }),
     );
     sim = await startSim();
+    nginx = await startProxy();
   });
 
   after(async () => {
+    // nginx first and by its own signal: its master passes it on to the workers (a SIGKILL
+    // would leave them behind).
+    if (nginx?.running) await nginx.stop('SIGTERM').catch(() => undefined);
     for (const p of processes) p.kill();
     await Promise.all(processes.map((p) => p.exited));
     const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
@@ -323,17 +406,30 @@ describe('docs/deploy.md on this machine: a hub on PostgreSQL and a site gateway
     assert.match(readFileSync(join(etc(), 'moscow', 'site.credential'), 'utf8'), /^cgs1\.moscow\.\S+\n$/);
   });
 
-  it('the hub started by its unit is ready, and supervisors log in', async () => {
+  it('the hub started by its unit is ready; behind the TLS proxy of deploy/nginx supervisors log in over https, plain http redirects, and a forged X-Forwarded-For never reaches the hub', async () => {
     hub = await startHub();
     const [ready] = await runBlock('hub-ready');
     assert.match(ready?.stdout ?? '', /"ready":true/);
-    const res = await fetch(`${hubUrl}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'svetlana', password: passwords.get('svetlana') }),
-    });
-    assert.equal(res.status, 200);
-    supervisorToken = ((await res.json()) as LoginResponse).token.token;
+
+    const body = JSON.stringify({ username: 'svetlana', password: passwords.get('svetlana') });
+    const login = await runCommand(
+      `curl -fsS ${publicUrl}/api/v1/auth/login -H 'content-type: application/json' -H 'X-Forwarded-For: 203.0.113.9' -d '${body}'`,
+      shellEnv,
+      dir,
+    );
+    assert.equal(login.code, 0, login.stderr);
+    supervisorToken = (JSON.parse(login.stdout) as LoginResponse).token.token;
+    const seen = hub.lines.filter((line) => line.includes('"path":"/api/v1/auth/login"'));
+    assert.ok(seen.length > 0);
+    for (const line of seen)
+      assert.match(line, /"remoteAddress":"127\.0\.0\.1"/, 'the address nginx saw, not the forged one');
+
+    const redirect = await runCommand(
+      `curl -sS -o /dev/null -w '%{http_code} %{redirect_url}' http://127.0.0.1:${redirectPort}/api/v1/keys`,
+      shellEnv,
+      dir,
+    );
+    assert.match(redirect.stdout, /^301 https:\/\/127\.0\.0\.1\/api\/v1\/keys$/);
   });
 
   it('the gateway started by its unit is ready, links to the hub, and a simulated call becomes a record at the hub', async () => {
@@ -362,6 +458,25 @@ describe('docs/deploy.md on this machine: a hub on PostgreSQL and a site gateway
       call.record.segments.map((s) => s.operatorId),
       ['anna'],
     );
+  });
+
+  it("the supervisors' live view opens over wss through the proxy and shows the site linked", async () => {
+    const ws = new WebSocket(`${publicUrl.replace(/^https/, 'wss')}/api/v1/live`, {
+      ca: readFileSync(join(dir, 'tls', 'cert.pem')),
+      headers: { authorization: `Bearer ${supervisorToken}` },
+    });
+    const frames: string[] = [];
+    ws.on('message', (data: Buffer) => frames.push(data.toString('utf8')));
+    try {
+      await waitUntil(
+        () => frames.some((f) => f.includes('"type":"snapshot"') && /"site":"moscow","linked":true/.test(f)),
+        'a snapshot with Moscow linked',
+        15_000,
+        () => frames.join('\n'),
+      );
+    } finally {
+      ws.close();
+    }
   });
 
   it('SIGTERM to the gateway right after a call ends: exit 0, the record is kept, and reaches the hub once after the restart', async () => {
@@ -417,6 +532,7 @@ describe('docs/deploy.md on this machine: a hub on PostgreSQL and a site gateway
     assert.ok(sim && gateway && hub);
     const gatewayPort = Number(new URL(gatewayUrl).port);
     for (const p of [gateway, hub, sim]) assert.deepEqual(await p.stop('SIGTERM'), { code: 0, signal: null });
+    await nginx?.stop('SIGQUIT');
     for (const port of [gatewayPort, hubPort, amiPort, Number(new URL(controlUrl).port)]) {
       assert.equal(await listening(port), false, `nothing listens on ${port}`);
     }
