@@ -14,3 +14,4 @@ export * from './hub-webhooks.js';
 export * from './operator-protocol.js';
 export * from './uplink-protocol.js';
 export * from './sim-config.js';
+export * from './config-env.js';

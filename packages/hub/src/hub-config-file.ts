@@ -3,20 +3,55 @@
  * variables, the config file (YAML or JSON), the defaults in contracts' HubConfig. Any invalid
  * value is HUB_ERR_BAD_CONFIG naming the field (and the variable, when it came from one).
  *
- * | variable                 | field          |
- * | ------------------------ | -------------- |
- * | DATABASE_URL             | database.url   |
- * | CALLGATE_HUB_HOST        | listen.host    |
- * | CALLGATE_HUB_PORT        | listen.port    |
- * | CALLGATE_HUB_PUBLIC_URL  | publicUrl      |
- * | CALLGATE_HUB_DATA_DIR    | dataDir        |
- * | CALLGATE_LOG_LEVEL       | logLevel       |
+ * Every setting but the list of dispositions has a variable (`HUB_CONFIG_VARIABLES`): the
+ * listen address `CALLGATE_HUB_HOST`/`_PORT`, `DATABASE_URL` as every PostgreSQL tool names it,
+ * `CALLGATE_LOG_LEVEL` for every role, and `CALLGATE_HUB_` with the field's path in capitals for
+ * the rest (`tokens.ttlSeconds` → `CALLGATE_HUB_TOKENS_TTL_SECONDS`). docs/configuration.md
+ * lists them; a test checks that every setting of the schema has one.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseHubConfig, type HubConfig } from '@callgate/contracts';
+import { applyConfigEnv, parseHubConfig, type ConfigVariable, type HubConfig } from '@callgate/contracts';
 import { parse as parseYaml } from 'yaml';
 import { HubError, HubErrorCode } from './errors.js';
+
+const v = (variable: string, field: string, kind: ConfigVariable['kind'] = 'text'): ConfigVariable => ({
+  variable,
+  field,
+  kind,
+});
+
+export const HUB_CONFIG_VARIABLES: readonly ConfigVariable[] = [
+  v('CALLGATE_HUB_HOST', 'listen.host'),
+  v('CALLGATE_HUB_PORT', 'listen.port', 'integer'),
+  v('CALLGATE_HUB_PUBLIC_URL', 'publicUrl'),
+  v('CALLGATE_HUB_DATA_DIR', 'dataDir'),
+  v('DATABASE_URL', 'database.url'),
+  v('CALLGATE_HUB_DATABASE_SCHEMA', 'database.schema'),
+  v('CALLGATE_HUB_TOKENS_TTL_SECONDS', 'tokens.ttlSeconds', 'integer'),
+  v('CALLGATE_HUB_TOKENS_ROTATION_DAYS', 'tokens.rotationDays', 'integer'),
+  v('CALLGATE_HUB_TOKENS_PREPUBLISH_HOURS', 'tokens.prepublishHours', 'integer'),
+  v('CALLGATE_HUB_SESSIONS_TTL_HOURS', 'sessions.ttlHours', 'integer'),
+  v('CALLGATE_HUB_SESSIONS_SECURE_COOKIE', 'sessions.secureCookie', 'boolean'),
+  v('CALLGATE_HUB_LOGIN_MAX_FAILURES_PER_ACCOUNT', 'login.maxFailuresPerAccount', 'integer'),
+  v('CALLGATE_HUB_LOGIN_MAX_FAILURES_PER_ADDRESS', 'login.maxFailuresPerAddress', 'integer'),
+  v('CALLGATE_HUB_LOGIN_WINDOW_SECONDS', 'login.windowSeconds', 'integer'),
+  v('CALLGATE_HUB_PASSWORDS_MIN_LENGTH', 'passwords.minLength', 'integer'),
+  v('CALLGATE_HUB_CONTACTS_DEFAULT_COUNTRY', 'contacts.defaultCountry'),
+  v('CALLGATE_HUB_LIMITS_BODY_BYTES', 'limits.bodyBytes', 'integer'),
+  v('CALLGATE_HUB_LIMITS_IMPORT_BYTES', 'limits.importBytes', 'integer'),
+  v('CALLGATE_HUB_WEBHOOKS_MAX_ATTEMPTS', 'webhooks.maxAttempts', 'integer'),
+  v('CALLGATE_HUB_WEBHOOKS_BACKOFF_SECONDS', 'webhooks.backoffSeconds', 'number-list'),
+  v('CALLGATE_HUB_WEBHOOKS_TIMEOUT_SECONDS', 'webhooks.timeoutSeconds', 'number'),
+  v('CALLGATE_HUB_WEBHOOKS_CONCURRENCY', 'webhooks.concurrency', 'integer'),
+  v('CALLGATE_HUB_LIVE_VIEW_SERVICE_LEVEL_SECONDS', 'liveView.serviceLevelSeconds', 'integer'),
+  v('CALLGATE_HUB_LIVE_VIEW_TICK_MS', 'liveView.tickMs', 'integer'),
+  v('CALLGATE_HUB_LIVE_VIEW_MAX_BUFFERED_BYTES', 'liveView.maxBufferedBytes', 'integer'),
+  v('CALLGATE_HUB_PANEL_DIR', 'panelDir'),
+  v('CALLGATE_HUB_TRUST_PROXY', 'trustProxy', 'boolean'),
+  v('CALLGATE_HUB_METRICS_ENABLED', 'metrics.enabled', 'boolean'),
+  v('CALLGATE_LOG_LEVEL', 'logLevel'),
+];
 
 export interface HubConfigOverrides {
   host?: string;
@@ -62,8 +97,15 @@ export function loadHubConfig(
   options: { file?: string; env?: NodeJS.ProcessEnv; overrides?: HubConfigOverrides } = {},
 ): HubConfig {
   const env = options.env ?? process.env;
-  const raw = options.file === undefined ? {} : readFile(options.file);
-  const from: string[] = [];
+  // Paths in variables are kept as written: like the flags, relative to the working directory.
+  const fromEnv = applyConfigEnv(
+    options.file === undefined ? {} : readFile(options.file),
+    HUB_CONFIG_VARIABLES,
+    env,
+    (path) => path,
+  );
+  const raw = fromEnv.settings as Json;
+  const from: string[] = [...fromEnv.sources].map(([field, variable]) => `${field} (from ${variable})`);
   const set = (path: string, value: unknown, source: string) => {
     const keys = path.split('.');
     let target = raw;
@@ -71,18 +113,6 @@ export function loadHubConfig(
     target[keys[keys.length - 1] as string] = value;
     from.push(`${path} (from ${source})`);
   };
-  const port = (value: string, source: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n))
-      throw new HubError(HubErrorCode.BadConfig, `${source} must be a port number, got "${value}"`);
-    return n;
-  };
-  if (env.DATABASE_URL) set('database.url', env.DATABASE_URL, 'DATABASE_URL');
-  if (env.CALLGATE_HUB_HOST) set('listen.host', env.CALLGATE_HUB_HOST, 'CALLGATE_HUB_HOST');
-  if (env.CALLGATE_HUB_PORT) set('listen.port', port(env.CALLGATE_HUB_PORT, 'CALLGATE_HUB_PORT'), 'CALLGATE_HUB_PORT');
-  if (env.CALLGATE_HUB_PUBLIC_URL) set('publicUrl', env.CALLGATE_HUB_PUBLIC_URL, 'CALLGATE_HUB_PUBLIC_URL');
-  if (env.CALLGATE_HUB_DATA_DIR) set('dataDir', env.CALLGATE_HUB_DATA_DIR, 'CALLGATE_HUB_DATA_DIR');
-  if (env.CALLGATE_LOG_LEVEL) set('logLevel', env.CALLGATE_LOG_LEVEL, 'CALLGATE_LOG_LEVEL');
   const o = options.overrides ?? {};
   if (o.host !== undefined) set('listen.host', o.host, '--host');
   if (o.port !== undefined) set('listen.port', o.port, '--port');

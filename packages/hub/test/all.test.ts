@@ -1,5 +1,6 @@
 // The hub package's single test entry (one process per package; see scripts/test.mjs).
 import './units.test.js';
+import './hub-config-env.test.js';
 import './live-view.test.js';
 // Suites that touch the database run on SQLite and on PostgreSQL (TEST_DATABASE_URL).
 import './db.test.js';

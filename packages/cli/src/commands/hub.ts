@@ -24,7 +24,9 @@ Options:
   --public-url URL   the URL browsers use (https://crm.example.com)
 
 Environment: DATABASE_URL, CALLGATE_HUB_HOST, CALLGATE_HUB_PORT, CALLGATE_HUB_PUBLIC_URL,
-CALLGATE_HUB_DATA_DIR, CALLGATE_LOG_LEVEL (flags win over variables, variables over the file).
+CALLGATE_HUB_DATA_DIR, CALLGATE_LOG_LEVEL, and one CALLGATE_HUB_* variable for every other
+setting (CALLGATE_HUB_TOKENS_TTL_SECONDS, …; all in docs/configuration.md). Flags win over
+variables, variables over the file.
 
 The first admin: callgate admin create-user --id admin --name Admin --role admin
 Stops cleanly on SIGTERM or Ctrl-C.`;

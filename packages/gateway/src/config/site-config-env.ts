@@ -15,15 +15,19 @@
  * the rest of the file, so a bad value is reported like a bad field, with the variable named.
  */
 import { isAbsolute, resolve } from 'node:path';
+import {
+  applyConfigEnv,
+  configVariableOf,
+  type ConfigOverrides,
+  type ConfigVariable,
+  type ConfigVariableKind,
+  type Environment,
+} from '@callgate/contracts';
 
-export type SiteConfigVariableKind = 'text' | 'integer' | 'boolean' | 'list' | 'path';
-
-export interface SiteConfigVariable {
-  variable: string;
-  /** The field's path in the file, as errors name it (`ami.port`). */
-  field: string;
-  kind: SiteConfigVariableKind;
-}
+export type SiteConfigVariableKind = ConfigVariableKind;
+export type SiteConfigVariable = ConfigVariable;
+export type SiteConfigOverrides = ConfigOverrides;
+export type { Environment };
 
 /** Where `callgate gateway` finds its file when `--config` is not given. */
 export const GATEWAY_CONFIG_VARIABLE = 'CALLGATE_GATEWAY_CONFIG';
@@ -67,77 +71,15 @@ export const SITE_CONFIG_VARIABLES: readonly SiteConfigVariable[] = [
   v('CALLGATE_LOG_LEVEL', 'logLevel'),
 ];
 
-export type Environment = Readonly<Record<string, string | undefined>>;
-
-export interface SiteConfigOverrides {
-  /** The file's settings with the variables' values put in (a new object; the input is not changed). */
-  settings: unknown;
-  /** Field path → the variable that set it, for error messages. */
-  sources: ReadonlyMap<string, string>;
-}
-
 /**
- * A value as the schema expects it; one that cannot be converted is passed on as text so the
- * validator reports it ("ami.port: must be integer (from CALLGATE_GATEWAY_AMI_PORT)").
- */
-function convert(value: string, kind: SiteConfigVariableKind, cwd: string): unknown {
-  switch (kind) {
-    case 'integer':
-      return /^-?[0-9]+$/.test(value.trim()) ? Number(value.trim()) : value;
-    case 'boolean': {
-      const word = value.trim().toLowerCase();
-      if (['true', 'yes', 'on', '1'].includes(word)) return true;
-      if (['false', 'no', 'off', '0'].includes(word)) return false;
-      return value;
-    }
-    case 'list':
-      return value
-        .split(',')
-        .map((item) => item.trim())
-        .filter((item) => item !== '');
-    case 'path':
-      return isAbsolute(value) ? value : resolve(cwd, value);
-    case 'text':
-      return value;
-  }
-}
-
-const isMapping = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/**
- * Puts every set (non-empty) variable into the file's settings. A file that is not a mapping is
- * returned as it is (the validator says so), unless it is empty and variables fill it.
+ * Puts every set (non-empty) variable into the file's settings; a relative path in a variable
+ * is relative to `cwd`, as a path typed in a shell means.
  */
 export function applySiteConfigEnv(fileSettings: unknown, env: Environment, cwd: string): SiteConfigOverrides {
-  const sources = new Map<string, string>();
-  const set = SITE_CONFIG_VARIABLES.filter((s) => (env[s.variable] ?? '') !== '');
-  if (set.length === 0) return { settings: fileSettings, sources };
-  const base = fileSettings === null || fileSettings === undefined ? {} : fileSettings;
-  if (!isMapping(base)) return { settings: fileSettings, sources };
-  const settings = structuredClone(base);
-  for (const { variable, field, kind } of set) {
-    const keys = field.split('.');
-    let target: Record<string, unknown> = settings;
-    for (const key of keys.slice(0, -1)) {
-      const next = target[key];
-      if (isMapping(next)) target = next;
-      else {
-        const created: Record<string, unknown> = {};
-        target[key] = created;
-        target = created;
-      }
-    }
-    target[keys[keys.length - 1] ?? field] = convert(env[variable] ?? '', kind, cwd);
-    sources.set(field, variable);
-  }
-  return { settings, sources };
+  return applyConfigEnv(fileSettings, SITE_CONFIG_VARIABLES, env, (path) =>
+    isAbsolute(path) ? path : resolve(cwd, path),
+  );
 }
 
 /** `ami.port: must be <= 65535` → `… (from CALLGATE_GATEWAY_AMI_PORT)` when a variable set it. */
-export function nameSource(path: string, sources: ReadonlyMap<string, string>): string | undefined {
-  for (const [field, variable] of sources) {
-    if (path === field || path.startsWith(`${field}[`) || path.startsWith(`${field}.`)) return variable;
-  }
-  return undefined;
-}
+export const nameSource = configVariableOf;
