@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { BenchSite } from './gateway-events/bench-site.js';
 import type { CallCenterShape } from './gateway-events/call-center.js';
 import { ms, ratio } from './gateway-events/format.js';
-import { percentiles, type Percentiles } from './gateway-events/latency.js';
+import { percentiles, rateIn, type Percentiles } from './gateway-events/latency.js';
 import { benchIssuer } from './gateway-events/operator-tokens.js';
 import type { SwarmCollection } from './gateway-events/operator-swarm-process.js';
 import { median, thousands, type BenchContext, type BenchOutcome, type Benchmark } from './harness.js';
@@ -65,6 +65,8 @@ const SIZES: Record<BenchContext['size'], Size> = {
 
 interface Phase {
   loaded: boolean;
+  /** AMI events/s the simulator sent during the window (inbound load and the click-to-calls). */
+  amiEventsPerSecond: number;
   dials: number;
   failed: Record<string, number>;
   accepted: Percentiles;
@@ -137,16 +139,6 @@ async function measure(site: BenchSite, size: Size, loaded: boolean): Promise<Ph
   const sim = await simRun;
   const operators: SwarmCollection = await site.collectOperators();
   const originates = new Map(sim.originates);
-  if (process.env.DEBUG_C2C)
-    console.error(
-      JSON.stringify({
-        dials: operators.dials,
-        originates: sim.originates,
-        ev: operators.callEvents.slice(0, 10),
-        start: sim.loadStartUs,
-        end: sim.loadEndUs,
-      }),
-    );
   const firstEvents = new Map<string, number>();
   for (const [operatorId, callId, , at] of operators.callEvents) {
     const key = `${operatorId} ${callId}`;
@@ -174,6 +166,7 @@ async function measure(site: BenchSite, size: Size, loaded: boolean): Promise<Ph
   }
   return {
     loaded,
+    amiEventsPerSecond: rateIn(sim.sentTimesUs, fromUs, sim.loadEndUs),
     dials,
     failed,
     accepted: percentiles(accepted),
@@ -225,10 +218,15 @@ function outcome(size: Size, phases: Phase[]): BenchOutcome {
       },
       {
         title: 'click-to-call: dials',
-        columns: ['phase', 'dials per run (median)', 'failed replies'],
+        columns: ['phase', 'AMI events/s (median)', 'dials per run (median)', 'failed replies'],
         rows: [
-          ['idle', thousands(m(idle, (p) => p.dials)), failures(idle)],
-          ['loaded', thousands(m(loaded, (p) => p.dials)), failures(loaded)],
+          ['idle', thousands(m(idle, (p) => p.amiEventsPerSecond)), thousands(m(idle, (p) => p.dials)), failures(idle)],
+          [
+            'loaded',
+            thousands(m(loaded, (p) => p.amiEventsPerSecond)),
+            thousands(m(loaded, (p) => p.dials)),
+            failures(loaded),
+          ],
         ],
       },
     ],

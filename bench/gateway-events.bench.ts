@@ -71,7 +71,7 @@ const SIZES: Record<BenchContext['size'], Size> = {
   full: {
     operators: 1000,
     queues: 20,
-    steps: [25, 50, 75, 100, 150, 200, 250, 300],
+    steps: [25, 55, 75, 100, 150, 200, 250, 300],
     targetEventsPerSecond: 5000,
     runs: 3,
     loadMs: 20_000,
@@ -82,7 +82,9 @@ const SIZES: Record<BenchContext['size'], Size> = {
   },
 };
 
-const TARGETS = { eventsPerSecond: 5000, cpuPercent: 100, p99Ms: 5, rssMiB: 200, kneeP99Ms: 50 };
+/** From the issue. RSS is in MB (10^6 bytes) there; /proc reports KiB, so it is compared in bytes. */
+const TARGETS = { eventsPerSecond: 5000, cpuPercent: 100, p99Ms: 5, rssMB: 200, kneeP99Ms: 50 };
+const MIB = 1024 * 1024;
 
 interface RunResult {
   callsPerSecond: number;
@@ -385,7 +387,10 @@ function outcome(
     const rate = med(runs, (r) => r.amiEventsPerSecond);
     const cpu = med(runs, (r) => r.gatewayCpuPercent);
     const p99 = med(runs, (r) => r.latency.p99);
-    const rss = Math.max(...runs.map((r) => r.maxRssMiB));
+    // Memory is judged over every run up to the target load, not the target's runs alone: the
+    // gateway's RSS follows V8's heap sizing, which grows and shrinks from run to run.
+    const upToTarget = steps.slice(0, steps.indexOf(atTarget) + 1).flatMap((s) => s.runs);
+    const rss = Math.max(...upToTarget.map((r) => r.maxRssMiB));
     const missing = runs.reduce((n, r) => n + r.missing, 0);
     targets.push(
       {
@@ -399,9 +404,9 @@ function outcome(
         detail: `${ms(p99)} ms (p50 ${ms(med(runs, (r) => r.latency.p50))}, p999 ${ms(med(runs, (r) => r.latency.p999))})`,
       },
       {
-        name: `gateway RSS ≤ ${TARGETS.rssMiB} MB`,
-        met: rss <= TARGETS.rssMiB,
-        detail: `${Math.round(rss)} MiB at most`,
+        name: `gateway RSS ≤ ${TARGETS.rssMB} MB up to that rate`,
+        met: rss * MIB <= TARGETS.rssMB * 1e6,
+        detail: `${Math.round(rss)} MiB at most (${Math.round(Math.min(...upToTarget.map((r) => r.maxRssMiB)))} MiB in the leanest run)`,
       },
     );
   }
@@ -505,7 +510,7 @@ function withOverrides(size: Size): Size {
   return {
     ...size,
     ...(steps && steps.length > 0 ? { steps } : {}),
-    ...(runs > 0 ? { runs } : {}),
+    ...(runs > 0 ? { runs, variantRuns: Math.min(runs, size.variantRuns) } : {}),
     ...(seconds > 0 ? { loadMs: seconds * 1000 } : {}),
   };
 }
