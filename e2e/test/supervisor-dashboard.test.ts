@@ -32,6 +32,9 @@ describe('supervisor dashboard in a browser', () => {
     await waitForText(moscow.locator('h2'), 'Moscow');
     await waitForText(tallinn.locator('h2'), 'Tallinn');
     await waitForText(tallinn.getByTestId('site-link'), 'up');
+    // The gateways linked to the hub before they logged in to Asterisk: the PBX must still show up.
+    await waitForText(moscow.getByTestId('site-pbx'), 'up');
+    await waitForText(tallinn.getByTestId('site-pbx'), 'up');
 
     // Tallinn: a customer waits in the support queue (nobody is working there yet).
     const customer = center.site('tallinn').sim.control.customerCalls({ from: '+79990000055', line: '74950000000' });

@@ -184,6 +184,8 @@ export async function startGateway(loaded: LoadedSiteConfig, options: GatewayOpt
   telephony.onConnectionChange((connected) => {
     metrics.telephonyUp.set(connected ? 1 : 0);
     operators.refreshAllStatuses();
+    // The hub's view of the site says whether its PBX link is up; no domain event carries that.
+    uplink.client?.refreshSnapshot();
   });
 
   const http: GatewayHttpServer = await startGatewayHttp({

@@ -51,7 +51,7 @@ export const demoCommand: Command = {
       '',
       `callgate demo is running (ready in ${((Date.now() - started) / 1000).toFixed(1)} s).`,
       '',
-      `  Open ${demo.hubUrl}/ and log in:`,
+      `  Open ${demo.hubUrl}/ and log in (operators: ${demo.hubUrl}/?demo-phone adds the demo's softphone strip):`,
       ...demo.logins.map(
         (l) => `    ${l.role.padEnd(26)} ${l.username.padEnd(12)} password: ${l.password}   (${l.site})`,
       ),
@@ -62,8 +62,8 @@ export const demoCommand: Command = {
       ),
       `  Hub API docs: ${demo.hubUrl}/api/docs`,
       '',
-      '  Calls arrive by themselves; as an operator, answer with "Answer on phone" in the softphone',
-      '  strip (the demo stands in for the SIP phone on your desk). Ctrl-C stops everything.',
+      '  Calls arrive by themselves; as an operator, answer with "Answer on phone" in the softphone strip',
+      '  (the demo stands in for the SIP phone on your desk). Ctrl-C stops everything.',
       '',
     ];
     ctx.stdout.write(lines.join('\n'));

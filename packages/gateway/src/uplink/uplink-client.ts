@@ -96,6 +96,11 @@ export interface UplinkClient {
   publish(event: DomainEvent): void;
   /** A record was appended to the outbox: send it now if the link is up and the window allows. */
   kick(): void;
+  /**
+   * Sends a full live snapshot at the next tick (when linked). For changes no domain event
+   * describes, such as the AMI link coming up: the snapshot's `amiConnected` then reaches the hub.
+   */
+  refreshSnapshot(): void;
   status(): UplinkLinkStatus;
   readonly metrics: UplinkMetrics;
   /** Closes the link (code 1000) and stops reconnecting. The outbox is left open. */
@@ -565,6 +570,7 @@ export function startUplinkClient(options: UplinkClientOptions): UplinkClient {
     metrics,
     publish: (event) => relay.publish(event),
     kick: () => pump(),
+    refreshSnapshot: () => relay.resync(),
     status() {
       const conn = linkedConnection();
       return {

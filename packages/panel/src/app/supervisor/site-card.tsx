@@ -102,7 +102,7 @@ export function SiteCard({ store, site }: { store: SupervisorStore; site: SiteLi
         <Badge tone={site.linked ? 'ok' : 'bad'} label={t('site.link')} testId="site-link">
           {site.linked ? t('site.linked') : t('site.unlinked')}
         </Badge>
-        <Badge tone={site.amiConnected ? 'ok' : 'bad'} label={t('site.pbx')}>
+        <Badge tone={site.amiConnected ? 'ok' : 'bad'} label={t('site.pbx')} testId="site-pbx">
           {site.amiConnected ? t('site.pbxUp') : t('site.pbxDown')}
         </Badge>
         <Delivery site={site} now={at} />
