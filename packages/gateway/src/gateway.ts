@@ -11,6 +11,8 @@ import pino, { type Logger } from 'pino';
 import { AmiClient } from '@callgate/ami';
 import type { DomainEvent, SiteConfig } from '@callgate/contracts';
 import { loadHubKeys } from './auth/hub-keys.js';
+import { GatewayError, GatewayErrorCode } from './errors.js';
+import type { JSONWebKeySet } from 'jose';
 import { createTokenVerifier, type TokenVerifier } from './auth/token-verifier.js';
 import type { LoadedSiteConfig } from './config/index.js';
 import { GatewayMetrics } from './gateway-metrics.js';
@@ -71,11 +73,28 @@ export function createLogger(config: SiteConfig): Logger {
   });
 }
 
+/**
+ * The hub keys to start with. A gateway linked to a hub may start without any (first start of a
+ * new site): operators are refused (and /readyz says why) until the uplink brings the keys,
+ * which are then cached for starts during a WAN outage. A standalone gateway needs a key file.
+ */
+async function initialHubKeys(config: SiteConfig, logger: Logger): Promise<JSONWebKeySet> {
+  try {
+    return await loadHubKeys(config.dataDir, config.hub.publicKeyFile);
+  } catch (error) {
+    if (!(error instanceof GatewayError) || error.code !== GatewayErrorCode.NoHubKey || config.hub.url === undefined) {
+      throw error;
+    }
+    logger.info({}, 'no hub key yet: operators are refused until the uplink brings the keys');
+    return { keys: [] };
+  }
+}
+
 export async function startGateway(loaded: LoadedSiteConfig, options: GatewayOptions = {}): Promise<RunningGateway> {
   const { config } = loaded;
   const logger = options.logger ?? createLogger(config);
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-  const verifier = createTokenVerifier(config.site.id, await loadHubKeys(config.dataDir, config.hub.publicKeyFile));
+  const verifier = createTokenVerifier(config.site.id, await initialHubKeys(config, logger));
   const store: CommandStore = openCommandStore(join(config.dataDir, 'commands.db'));
   const metrics = new GatewayMetrics();
 

@@ -109,7 +109,8 @@ function gatewayYaml(site: DemoSite, amiPort: number, listenPort: number, hubPor
       internalContext: 'internal',
     },
     wrapUp: { timeoutSeconds: 20 },
-    hub: { url: `ws://127.0.0.1:${hubPort}/uplink`, credentialFile: 'site.credential', publicKeyFile: 'hub-keys.json' },
+    // No key file: a new site's gateway gets the hub's token keys over the uplink (and caches them).
+    hub: { url: `ws://127.0.0.1:${hubPort}/uplink`, credentialFile: 'site.credential' },
     dataDir: 'state',
     logLevel: 'warn',
   });
@@ -196,7 +197,6 @@ export async function runDemo(options: DemoOptions = {}): Promise<RunningDemo> {
       });
     }
     await core.keys.ensure();
-    const jwks = await core.keys.jwks();
 
     progress('starting two simulated Asterisks and their gateways…');
     const sims = await startSimSites(simConfig(), {
@@ -219,7 +219,6 @@ export async function runDemo(options: DemoOptions = {}): Promise<RunningDemo> {
         `${(await core.sites.issueCredential(actor, site.id)).credential}\n`,
         { mode: 0o600 },
       );
-      await writeFile(join(dir, 'hub-keys.json'), JSON.stringify(jwks, null, 2));
       await writeFile(join(dir, 'gateway.yaml'), gatewayYaml(site, sim.port, hubPort + 1 + i, hubPort));
       const gateway = await startGateway(await loadSiteConfig(join(dir, 'gateway.yaml')), {
         logger: logger.child({ role: 'gateway', site: site.id }),
@@ -232,6 +231,14 @@ export async function runDemo(options: DemoOptions = {}): Promise<RunningDemo> {
           logger.warn({ site: site.id, err: String(error) }, 'demo: a simulated customer could not call'),
         );
         traffic.push(t);
+      }
+    }
+    // Ready means operators can log in: each gateway has received the hub's keys over the uplink.
+    const deadline = Date.now() + 30_000;
+    for (const [id, gateway] of gateways) {
+      while (gateway.verifier.keyCount === 0) {
+        if (Date.now() > deadline) throw new Error(`demo: the ${id} gateway did not link to the hub within 30 s`);
+        await new Promise((r) => setTimeout(r, 50));
       }
     }
     stops.push(() => {
