@@ -137,10 +137,11 @@ function openSqlite(options: OpenDatabaseOptions): HubDatabase {
       cause: error,
     });
   }
-  // WAL: readers never block the writer; NORMAL is durable across process crashes (not power loss
-  // of the last commit), the usual trade for a service that acks uplink records after commit.
+  // WAL: readers never block the writer. FULL: a commit is on disk before it returns, because the
+  // hub acks uplink records after commit and the site then deletes them — with NORMAL a power
+  // cut of the hub host could lose records no one holds any more.
   database.pragma('journal_mode = WAL');
-  database.pragma('synchronous = NORMAL');
+  database.pragma('synchronous = FULL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
   const db = new Kysely<HubTables>({ dialect: new SqliteDialect({ database }) });
