@@ -103,3 +103,11 @@ export const callRecordValidator = validator<CallRecord>('call record', CallReco
 export function roundSeconds(seconds: number): number {
   return Math.max(0, Math.round(seconds * 10) / 10);
 }
+
+/**
+ * A call's record id: `<site>:<callId>`. One record per customer interaction; the gateway writes
+ * it, the hub keys storage and dispositions by it, the panel finds a call's record with it.
+ */
+export function recordIdOf(site: string, callId: string): string {
+  return `${site}:${callId}`;
+}

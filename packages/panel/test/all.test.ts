@@ -11,3 +11,4 @@ import './client/hub-client.test.js';
 import './i18n/catalogues.test.js';
 import './build/contract-runtime.test.js';
 import './build/build-panel.test.js';
+import './record-id.test.js';

@@ -45,8 +45,9 @@ export interface WrapUpQueueOptions {
 }
 
 /**
- * The hub's record id for a call: the gateway writes `<site>:<callId>`
- * (gateway/src/engine/record-builder.ts), one record per customer interaction.
+ * The hub's record id for a call: `<site>:<callId>`, the rule of `recordIdOf` in contracts
+ * (call-record.ts). Repeated here, not imported: importing values from contracts would pull
+ * typebox into the operator's bundle (see packages/panel/README.md).
  */
 export function recordIdFor(site: string, callId: string): string {
   return `${site}:${callId}`;
