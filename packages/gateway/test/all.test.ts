@@ -13,3 +13,4 @@ import './e2e/operator-websocket.test.js';
 import './telephony/pbx-sim.test.js';
 import './config/load-site-config.test.js';
 import './config/site-config-env.test.js';
+import './errors-documented.test.js';
