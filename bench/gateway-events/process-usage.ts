@@ -61,7 +61,8 @@ export class MemorySampler {
   stop(): { maxRssMiB: number; peakRssMiB: number } {
     clearInterval(this.#timer);
     const last = this.#sample();
-    return { maxRssMiB: this.#maxRssMiB, peakRssMiB: last?.peakRssMiB ?? Number.NaN };
+    // Linux updates VmHWM lazily, so a sample of VmRSS can exceed it by a little.
+    return { maxRssMiB: this.#maxRssMiB, peakRssMiB: Math.max(last?.peakRssMiB ?? 0, this.#maxRssMiB) };
   }
 
   #sample(): MemoryReading | undefined {
