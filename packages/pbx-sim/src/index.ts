@@ -11,6 +11,7 @@ export {
   type WaitOptions,
 } from './control/sim-control.js';
 export { SimError, SimErrorCode, isSimError } from './errors.js';
+export { type AriOptions, type AriServer } from './ari/ari-server.js';
 export { RealScheduler, VirtualScheduler, type Scheduler, type TimerHandle } from './clock/scheduler.js';
 export { FLAVOURS, type Flavour, type FlavourId } from './model/flavour.js';
 export {

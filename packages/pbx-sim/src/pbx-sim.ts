@@ -3,6 +3,7 @@
  * scripts the people and phones around it. This is the entry point tests, the demo and the
  * load generator use.
  */
+import { startAriServer, type AriOptions, type AriServer } from './ari/ari-server.js';
 import { RealScheduler, type Scheduler } from './clock/scheduler.js';
 import { amiUser, labUsers, type AmiUser } from './ami/ami-users.js';
 import { SimControl } from './control/sim-control.js';
@@ -34,6 +35,12 @@ export interface PbxSimOptions {
   scheduler?: Scheduler;
   /** Seeds bridge ids, Call-IDs and RTP values; the same seed gives the same run. */
   seed?: number;
+  /** The version CoreSettings reports (default the flavour's); overrides `world.asteriskVersion`. */
+  asteriskVersion?: string;
+  /** The simulated Asterisk's clock minus this host's, in ms; overrides `world.clockOffsetMs`. */
+  clockOffsetMs?: number;
+  /** Also serve a minimal ARI (asterisk/info, channel hold) on HTTP; off by default. */
+  ari?: AriOptions;
   log?: (message: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -44,13 +51,19 @@ export interface PbxSim {
   readonly control: SimControl;
   /** The simulated Asterisk itself (world model, AMI server) for advanced use. */
   readonly pbx: SimulatedAsterisk;
-  /** Closes the AMI port and every connection, cancels every timer. */
+  /** The ARI listener when `ari` was given (`ari.url` is what a gateway's `hold.ariUrl` names). */
+  readonly ari: AriServer | undefined;
+  /** Closes the AMI and ARI ports and every connection, cancels every timer. */
   stop(): Promise<void>;
 }
 
 export async function startPbxSim(options: PbxSimOptions = {}): Promise<PbxSim> {
   const flavour = options.flavour ?? options.world?.flavour ?? 'asterisk-22';
-  const world = options.world ?? labWorld(flavour);
+  const world: WorldConfig = {
+    ...(options.world ?? labWorld(flavour)),
+    ...(options.asteriskVersion !== undefined ? { asteriskVersion: options.asteriskVersion } : {}),
+    ...(options.clockOffsetMs !== undefined ? { clockOffsetMs: options.clockOffsetMs } : {}),
+  };
   const users: AmiUser[] = options.users
     ? options.users.map((u) => amiUser(u.username, u.secret, u.read ?? 'all', u.write ?? 'all'))
     : labUsers();
@@ -65,6 +78,15 @@ export async function startPbxSim(options: PbxSimOptions = {}): Promise<PbxSim> 
     ...(options.log ? { log: options.log } : {}),
   });
   const control = new SimControl(pbx);
+  let ari: AriServer | undefined;
+  if (options.ari) {
+    try {
+      ari = await startAriServer(pbx, { host, ...options.ari });
+    } catch (error) {
+      await pbx.stop();
+      throw error;
+    }
+  }
   return {
     host,
     get port() {
@@ -72,6 +94,10 @@ export async function startPbxSim(options: PbxSimOptions = {}): Promise<PbxSim> 
     },
     control,
     pbx,
-    stop: () => pbx.stop(),
+    ari,
+    async stop() {
+      await ari?.close();
+      await pbx.stop();
+    },
   };
 }

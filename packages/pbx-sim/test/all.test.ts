@@ -7,3 +7,6 @@ import './conformance/conformance.test.js';
 import './load/load-generator.test.js';
 import './control/http-control.test.js';
 import './control/world-control.test.js';
+import './ami/site-inspection.test.js';
+import './ami/call-control-actions.test.js';
+import './ari/ari-server.test.js';

@@ -25,9 +25,11 @@ import {
   setvar,
   status,
 } from './actions/core-actions.js';
+import { playDtmf } from './actions/dtmf-actions.js';
+import { deviceStateList, listCategories, showDialPlan } from './actions/info-actions.js';
 import { queueAdd, queuePause, queueRemove, queueStatus, queueSummary } from './actions/queue-actions.js';
 import { challenge, events, filter, login, logoff, ping } from './actions/session-actions.js';
-import { atxferAction, blindTransferAction, redirectAction } from './actions/transfer-actions.js';
+import { atxferAction, blindTransferAction, cancelAtxferAction, redirectAction } from './actions/transfer-actions.js';
 import { requestBadFormat, requestNotAllowed } from './security-events.js';
 import { CONTROL_CHARACTER } from './wire.js';
 
@@ -57,6 +59,13 @@ const ACTIONS: Readonly<Record<string, ActionSpec>> = {
   redirect: { write: ['call'], run: redirectAction },
   blindtransfer: { write: ['call'], run: blindTransferAction },
   atxfer: { write: ['call'], run: atxferAction },
+  cancelatxfer: { write: ['call'], run: cancelAtxferAction },
+  playdtmf: { write: ['call'], run: playDtmf },
+  // pbx.c registers ShowDialPlan with EVENT_FLAG_CONFIG | EVENT_FLAG_REPORTING.
+  showdialplan: { write: ['config', 'reporting'], run: showDialPlan },
+  // res_manager_devicestate.c: EVENT_FLAG_CALL | EVENT_FLAG_REPORTING.
+  devicestatelist: { write: ['call', 'reporting'], run: deviceStateList },
+  listcategories: { write: ['config'], run: listCategories },
   queueadd: { write: ['agent'], run: queueAdd },
   queueremove: { write: ['agent'], run: queueRemove },
   queuepause: { write: ['agent'], run: queuePause },

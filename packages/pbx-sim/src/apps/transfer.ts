@@ -10,6 +10,14 @@
  * and calls the target through `Local/<exten>@<context>` in a second bridge. When the
  * transferer hangs up, the two bridges merge: the transferee talks to the target through the
  * Local pair, with the call's Linkedid kept throughout.
+ *
+ * Cancelled (AMI CancelAtxfer, main/manager.c action_cancel_atxfer): Asterisk queues the
+ * `atxferabort` feature code (features.conf, default `*1`; the lab leaves it at the default) into
+ * the transferer's channel. bridge_basic.c's attended transfer takes it as "abort": the target is
+ * removed from the consultation bridge and hung up (a colleague still ringing stops ringing), the
+ * transferer moves back into the customer's bridge and the customer is taken off hold (`Unhold`
+ * on the transferer, as `Hold` was, then `MusicOnHoldStop` on the customer). No recording has a
+ * cancelled transfer: the order of these events follows bridge_basic.c, not a trace.
  */
 import { SimError, SimErrorCode } from '../errors.js';
 import type { Bridge } from '../model/bridge.js';
@@ -19,9 +27,16 @@ import type { ChannelOwner, World } from '../model/world.js';
 import { bridgedCallOf, peerIn, type BridgedCall } from './bridged-call.js';
 import type { DialCall } from './dial.js';
 import { dialNumber, dialPhone, extensionExists, hangupApp, isExternalNumber } from './dialplan.js';
+import { receiveDigit } from './dtmf.js';
 
 /** features.conf `atxfer => *2` (the lab's featuremap). */
 export const ATXFER_CODE = '*2';
+
+/** features.conf `atxferabort`: the lab does not set it, so Asterisk's default `*1`. */
+export const ATXFER_ABORT_CODE = '*1';
+
+/** Attended transfers in progress, by transferer channel (CancelAtxfer finds them here). */
+const ACTIVE_TRANSFERS = new WeakMap<Channel, AttendedTransfer>();
 
 function requireBridged(ch: Channel): BridgedCall {
   const call = bridgedCallOf(ch);
@@ -135,7 +150,32 @@ const DIGIT_GAPS = [0, 160, 163, 60, 61, 60, 60];
 
 export function attendedTransfer(world: World, transferer: Channel, context: string, exten: string): void {
   const call = requireBridged(transferer);
-  new AttendedTransfer(world, call, transferer, context, exten).start();
+  const transfer = new AttendedTransfer(world, call, transferer, context, exten);
+  ACTIVE_TRANSFERS.set(transferer, transfer);
+  transfer.start();
+}
+
+/**
+ * AMI CancelAtxfer: the `atxferabort` digits arrive on `ch` (DTMFEnd, as Atxfer's do, 12); when
+ * `ch` is the transferer of a transfer in progress it is abandoned, else the digits pass to
+ * whoever `ch` talks to, as any DTMF would.
+ */
+export function cancelAttendedTransfer(world: World, ch: Channel): void {
+  const transfer = ACTIVE_TRANSFERS.get(ch);
+  let at = 0;
+  [...ATXFER_ABORT_CODE].forEach((digit, i) => {
+    at += DIGIT_GAPS[Math.min(i, DIGIT_GAPS.length - 1)] ?? 60;
+    world.after(
+      at,
+      () => {
+        if (ch.hungUp) return;
+        const live = transfer !== undefined && ACTIVE_TRANSFERS.get(ch) === transfer;
+        receiveDigit(world, ch, digit, 0, !live);
+        if (live && i === ATXFER_ABORT_CODE.length - 1) transfer.abort();
+      },
+      ch,
+    );
+  });
 }
 
 class AttendedTransfer implements ChannelOwner {
@@ -150,6 +190,9 @@ class AttendedTransfer implements ChannelOwner {
   consult: Bridge | undefined;
   dial: DialCall | undefined;
   #done = false;
+  #aborted = false;
+  /** Who ran the transferer before the consultation took it over (its queue call or Dial). */
+  #transfererOwner: unknown;
 
   constructor(world: World, call: BridgedCall, transferer: Channel, context: string, exten: string) {
     this.world = world;
@@ -170,7 +213,7 @@ class AttendedTransfer implements ChannelOwner {
       world.after(
         at,
         () => {
-          if (transferer.hungUp) return;
+          if (transferer.hungUp || this.#aborted) return;
           world.emit(
             event('DTMFEnd', 'dtmf', [
               ...channelFields(transferer),
@@ -185,7 +228,7 @@ class AttendedTransfer implements ChannelOwner {
           world.cel(transferer, 'DTMF', JSON.stringify({ digit, duration_ms: 0 }));
           // After the feature code the transferee is put on hold and the transferer hears the
           // pbx-transfer prompt until the next digit (12).
-          if (i === ATXFER_CODE.length - 1) world.after(100, () => this.#hold(), transferer);
+          if (i === ATXFER_CODE.length - 1) world.after(100, () => !this.#aborted && this.#hold(), transferer);
           if (i === ATXFER_CODE.length) world.cel(transferer, 'STREAM_END');
           if (i === digits.length - 1) this.#consult();
         },
@@ -207,6 +250,7 @@ class AttendedTransfer implements ChannelOwner {
     const { world, transferer } = this;
     if (!extensionExists(world, this.context, this.exten) || !world.phones.has(this.exten)) {
       // The pbx-invalid prompt plays and the transfer is abandoned: back to the call.
+      ACTIVE_TRANSFERS.delete(transferer);
       world.emit(event('Unhold', 'call', channelFields(transferer)));
       world.stopMoh(this.transferee);
       this.transferee.onHold = false;
@@ -246,6 +290,7 @@ class AttendedTransfer implements ChannelOwner {
     world.bridgeEnter(consult, transferer);
     world.setBridgePeers(consult);
     world.newConnectedLine(transferer, '', '');
+    this.#transfererOwner = transferer.owner;
     transferer.owner = this;
     const phone = world.phone(this.exten);
     this.dial = dialPhone(world, two, this.exten, {
@@ -273,7 +318,45 @@ class AttendedTransfer implements ChannelOwner {
     };
   }
 
+  /** CancelAtxfer: the consultation ends and the transferer is back with the customer. */
+  abort(): void {
+    if (this.#done || this.#aborted) return;
+    this.#aborted = true;
+    ACTIVE_TRANSFERS.delete(this.transferer);
+    const { world, transferer, transferee } = this;
+    const main = this.call.bridge;
+    const { one, two, consult, dial } = this;
+    if (one && two && consult) {
+      // calling_target_exit: ast_bridge_remove(target_bridge, transfer_target), which hangs the
+      // Local `;1` up; its `;2` half then ends the Dial() to the colleague (CANCEL while ringing).
+      world.bridgeLeave(consult, one);
+      world.softHangupRequest(one, 16);
+      world.destroyChannel(one, 16);
+      if (dial && dial.state !== 'done') dial.remoteHangup(two);
+      else if (!two.hungUp) world.destroyChannel(two, 16);
+      // rebridge_enter: the transferer moves back into the customer's bridge.
+      world.bridgeLeave(consult, transferer);
+      world.destroyBridge(consult);
+      world.bridgeEnter(main, transferer);
+      transferer.owner = this.#transfererOwner;
+    }
+    if (transferee.onHold) {
+      world.emit(event('Unhold', 'call', channelFields(transferer)));
+      world.stopMoh(transferee);
+      transferee.onHold = false;
+      world.updateDevice(transferee.device);
+    }
+    world.setBridgePeers(main);
+    world.newConnectedLine(transferer, transferee.callerNum, transferee.callerName);
+  }
+
   remoteHangup(ch: Channel): void {
+    if (this.#aborted) {
+      // Back in the customer's call: the call's own owner handles hangups again.
+      const owner = this.#transfererOwner as { remoteHangup?: (c: Channel) => void } | undefined;
+      owner?.remoteHangup?.(ch);
+      return;
+    }
     if (ch === this.transferer && !this.#done) this.#complete();
     else if (this.#done && ch === this.transferee) this.#transfereeHangup();
     else if (this.#done && ch === this.dial?.leg) this.#targetHangup();
@@ -286,6 +369,7 @@ class AttendedTransfer implements ChannelOwner {
     const consult = this.consult;
     if (!one || !consult) return;
     this.#done = true;
+    ACTIVE_TRANSFERS.delete(transferer);
     const main = this.call.bridge;
     world.rtpQos(transferer, one);
     world.hangupRequest(transferer);

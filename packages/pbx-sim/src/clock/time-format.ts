@@ -42,3 +42,29 @@ export function hms(seconds: number): string {
   const s = Math.max(0, Math.floor(seconds));
   return `${pad(Math.floor(s / 3600))}:${pad(Math.floor((s % 3600) / 60))}:${pad(s % 60)}`;
 }
+
+/**
+ * `2 hours, 5 minutes, 1 second`: how `core show uptime` prints a duration (main/asterisk.c
+ * print_uptimestr: years, weeks, days, hours, minutes, then seconds, or `0 seconds`).
+ */
+export function uptimeText(totalSeconds: number): string {
+  let rest = Math.max(0, Math.floor(totalSeconds));
+  const units: Array<[string, number]> = [
+    ['year', 365 * 86400],
+    ['week', 7 * 86400],
+    ['day', 86400],
+    ['hour', 3600],
+    ['minute', 60],
+  ];
+  const parts: string[] = [];
+  for (const [name, size] of units) {
+    // Asterisk prints a unit only when strictly more than one of it remains (`> YEAR`).
+    if (rest > size) {
+      const n = Math.floor(rest / size);
+      rest -= n * size;
+      parts.push(`${n} ${name}${n === 1 ? '' : 's'}`);
+    }
+  }
+  if (rest > 0 || parts.length === 0) parts.push(`${rest} second${rest === 1 ? '' : 's'}`);
+  return parts.join(', ');
+}

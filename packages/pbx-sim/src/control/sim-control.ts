@@ -46,6 +46,8 @@ export interface ChannelInfo {
   application: string;
   bridgeId: string | undefined;
   onHold: boolean;
+  /** DTMF digits Asterisk sent out to this channel's far end (PlayDTMF): what that person heard. */
+  digitsHeard: string;
 }
 
 export interface PhoneControl {
@@ -301,6 +303,7 @@ function channelInfo(ch: Channel): ChannelInfo {
     application: ch.app,
     bridgeId: ch.bridge?.id,
     onHold: ch.onHold,
+    digitsHeard: ch.digitsSent,
   };
 }
 

@@ -94,6 +94,8 @@ export class Channel {
   call: CallGroup;
   onHold = false;
   mohPlaying = false;
+  /** DTMF digits Asterisk sent out to this channel's far end (PlayDTMF), in order. */
+  digitsSent = '';
   hungUp = false;
   /** chan_sip: this leg's RTP statistics were already reported (see World.rtpQos). */
   qosReported = false;

@@ -40,6 +40,11 @@ export class DeviceStateCache {
     return event('DeviceStateChange', 'call', ['Device', device, 'State', state]);
   }
 
+  /** Every device's last published state, in order of first publication (DeviceStateList). */
+  entries(): Array<[string, DeviceState]> {
+    return [...this.#published];
+  }
+
   /** Forgets everything (Asterisk restart). */
   clear(): void {
     this.#published.clear();

@@ -96,6 +96,16 @@ export interface WorldConfig {
   outboundDialTimeoutSeconds: number;
   /** Host in SIP URIs and `SIPDOMAIN` (the lab's 127.0.0.1). */
   sipHost: string;
+  /**
+   * The version CoreSettings and `core show version` report (default: the flavour's, 22.10.1 or
+   * 20.20.1). Stages an Asterisk with known AMI advisories for `callgate doctor`.
+   */
+  asteriskVersion?: string;
+  /**
+   * How far the simulated Asterisk's wall clock is ahead of this host's (negative: behind), in
+   * ms. Shows in `Ping`'s `Timestamp` and the ARI `Date` header: stages clock skew.
+   */
+  clockOffsetMs?: number;
   timing: {
     /** From `Answer()` to `Queue()` starting (PJSIP waits for media; 500 ms in 02 and 04). */
     answerSettleMs: number;

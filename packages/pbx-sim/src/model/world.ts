@@ -200,6 +200,16 @@ export class World {
     return this.scheduler.now();
   }
 
+  /** The simulated Asterisk's own wall clock: the scheduler's time plus `clockOffsetMs`. */
+  asteriskNow(): number {
+    return this.scheduler.now() + (this.config.clockOffsetMs ?? 0);
+  }
+
+  /** The version CoreSettings reports: the configured one, else the flavour's. */
+  get asteriskVersion(): string {
+    return this.config.asteriskVersion ?? this.flavour.asteriskVersion;
+  }
+
   /** Runs `fn` after `ms`, owned by `ch` (cancelled when it hangs up). */
   after(ms: number, fn: () => void, ch?: Channel): TimerHandle {
     const handle = this.scheduler.setTimer(ms, () => {

@@ -2,7 +2,7 @@
  * Read-mostly actions: CoreSettings, CoreStatus, CoreShowChannels, Command, Status, Getvar,
  * Setvar, BridgeList — response headers and list shapes as in fixtures/ami 01, 15 and 16.
  */
-import { hms, localDate, localTime } from '../../clock/time-format.js';
+import { hms, localDate, localTime, uptimeText } from '../../clock/time-format.js';
 import { orUnknown, type Channel } from '../../model/channel.js';
 import { bridgeFields, channelFields } from '../../model/sim-event.js';
 import { getVar } from '../../apps/dialplan.js';
@@ -14,7 +14,7 @@ export function coreSettings(ctx: ActionContext): void {
     'AMIversion',
     f.amiVersion,
     'AsteriskVersion',
-    f.asteriskVersion,
+    ctx.pbx.world.asteriskVersion,
     'SystemName',
     '',
     'CoreMaxCalls',
@@ -240,10 +240,17 @@ export function bridgeList(ctx: ActionContext): void {
 export function command(ctx: ActionContext): void {
   const cmd = (ctx.header('Command') ?? '').trim().replace(/\s+/g, ' ');
   const world = ctx.pbx.world;
-  const f = world.flavour;
   let output: string[];
-  if (cmd === 'core show version') {
-    output = [`Asterisk ${f.asteriskVersion} built by root @ vm on a x86_64 running Linux on 2026-11-27 15:45:35 UTC`];
+  if (cmd === 'core show uptime') {
+    const now = ctx.pbx.now();
+    output = [
+      `System uptime: ${uptimeText((now - world.bootedAt) / 1000)}`,
+      `Last reload: ${uptimeText((now - world.reloadedAt) / 1000)}`,
+    ];
+  } else if (cmd === 'core show version') {
+    output = [
+      `Asterisk ${world.asteriskVersion} built by root @ vm on a x86_64 running Linux on 2026-11-27 15:45:35 UTC`,
+    ];
   } else if (cmd === 'core show channels concise') {
     const now = ctx.pbx.now();
     output = channelList(ctx).map((ch) =>

@@ -88,7 +88,7 @@ export function logoff(ctx: ActionContext): void {
 }
 
 export function ping(ctx: ActionContext): void {
-  ctx.reply('Success', ['Ping', 'Pong', 'Timestamp', pingTimestamp(ctx.pbx.now())]);
+  ctx.reply('Success', ['Ping', 'Pong', 'Timestamp', pingTimestamp(Math.round(ctx.pbx.world.asteriskNow()))]);
 }
 
 export function events(ctx: ActionContext): void {
@@ -97,21 +97,56 @@ export function events(ctx: ActionContext): void {
   ctx.reply('Success', ['Events', mask === 'off' ? 'Off' : 'On']);
 }
 
+/**
+ * Filter, main/manager.c action_filter: only `Operation: Add` exists (anything else, or none,
+ * is `Unknown operation`); success answers `Message: Success`. The legacy form `[!]regex`, and
+ * of the Asterisk 20.x/22 `MatchCriteria` only `name(Event)` and `action(include|exclude)`
+ * (`header()`/`method()` are refused as badly formatted: not simulated).
+ */
 export function filter(ctx: ActionContext): void {
-  const op = (ctx.header('Operation') ?? 'Add').toLowerCase();
-  const text = ctx.header('Filter');
-  if (op !== 'add' || text === undefined) {
+  const op = (ctx.header('Operation') ?? '').toLowerCase();
+  if (op !== 'add') {
     ctx.error('Unknown operation');
     return;
   }
-  const deny = text.startsWith('!');
-  let re: RegExp;
-  try {
-    re = new RegExp(deny ? text.slice(1) : text);
-  } catch {
-    ctx.error('Filter Not Added');
+  const built = buildFilter(ctx.header('Filter') ?? '', ctx.header('MatchCriteria'));
+  if (!built.ok) {
+    ctx.error(built.message);
     return;
   }
-  (deny ? ctx.session.denyFilters : ctx.session.allowFilters).push(re);
-  ctx.success('Filter Added Successfully');
+  (built.exclude ? ctx.session.denyFilters : ctx.session.allowFilters).push(built.re);
+  ctx.success('Success');
+}
+
+const FORMAT_ERROR = 'Filter was formatted incorrectly.  Check the syntax of the filter given.';
+
+type BuiltFilter = { ok: true; re: RegExp; exclude: boolean } | { ok: false; message: string };
+
+function buildFilter(text: string, criteria: string | undefined): BuiltFilter {
+  let exclude = text.startsWith('!');
+  const pattern = exclude ? text.slice(1) : text;
+  let eventName: string | undefined;
+  if (criteria !== undefined) {
+    for (const option of criteria.split(',').map((o) => o.trim())) {
+      const m = /^(\w+)\((.*)\)$/.exec(option);
+      if (!m) return { ok: false, message: FORMAT_ERROR };
+      const [, key, value] = m;
+      if (key === 'action' && (value === 'include' || value === 'exclude')) exclude = value === 'exclude';
+      else if (key === 'name' && value !== undefined && value !== '') eventName = value;
+      else return { ok: false, message: FORMAT_ERROR };
+    }
+  } else if (pattern === '') {
+    // A legacy filter must have a pattern.
+    return { ok: false, message: FORMAT_ERROR };
+  }
+  try {
+    new RegExp(pattern);
+  } catch {
+    return { ok: false, message: 'Filter did not compile.  Check the syntax of the filter given.' };
+  }
+  const named =
+    eventName === undefined ? '' : `(?=[\\s\\S]*^Event: ${eventName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\r?$)`;
+  // Asterisk compiles the legacy pattern without REG_NEWLINE: `^` is the start of the event.
+  const re = named === '' ? new RegExp(pattern) : new RegExp(`^${named}[\\s\\S]*${pattern}`, 'm');
+  return { ok: true, re, exclude };
 }

@@ -1,8 +1,8 @@
 /**
- * BlindTransfer (11), Atxfer (12) and Redirect (14) with Asterisk's response texts. The
- * response goes out before the transfer's events, as recorded.
+ * BlindTransfer (11), Atxfer (12), CancelAtxfer and Redirect (14) with Asterisk's response
+ * texts (main/manager.c). The response goes out before the transfer's events, as recorded.
  */
-import { attendedTransfer, blindTransfer, redirect } from '../../apps/transfer.js';
+import { attendedTransfer, blindTransfer, cancelAttendedTransfer, redirect } from '../../apps/transfer.js';
 import { bridgedCallOf } from '../../apps/bridged-call.js';
 import { extensionExists } from '../../apps/dialplan.js';
 import type { ActionContext } from '../action-context.js';
@@ -56,6 +56,26 @@ export function atxferAction(ctx: ActionContext): void {
   // The action only queues the feature code and digits; what follows is asynchronous (12).
   ctx.success('Atxfer successfully queued');
   attendedTransfer(ctx.world, ch, t.context, t.exten);
+}
+
+/**
+ * CancelAtxfer: `No channel specified`, `Channel specified does not exist`, else the abort
+ * feature code is queued on the channel whatever it is doing (Asterisk does not check that a
+ * transfer is in progress) and `CancelAtxfer successfully queued` answers.
+ */
+export function cancelAtxferAction(ctx: ActionContext): void {
+  const channelName = ctx.header('Channel');
+  if (channelName === undefined) {
+    ctx.error('No channel specified');
+    return;
+  }
+  const ch = ctx.world.channelByName(channelName);
+  if (!ch) {
+    ctx.error('Channel specified does not exist');
+    return;
+  }
+  ctx.success('CancelAtxfer successfully queued');
+  cancelAttendedTransfer(ctx.world, ch);
 }
 
 export function redirectAction(ctx: ActionContext): void {
