@@ -91,6 +91,15 @@ export const CallOfferedEvent = Type.Object(
   { type: Type.Literal('call.offered'), ...Base, ...CallInfo, operatorId: Id },
   { additionalProperties: false },
 );
+/**
+ * The operator's own call is ringing at the other end: click-to-call once the operator's phone
+ * has answered and the customer's (or colleague's) phone is being dialled; a call dialled on the
+ * phone once its other party is dialled. The operator's counterpart of `call.offered`.
+ */
+export const CallDialingEvent = Type.Object(
+  { type: Type.Literal('call.dialing'), ...Base, ...CallInfo, operatorId: Id },
+  { additionalProperties: false },
+);
 export const CallAnsweredEvent = Type.Object(
   { type: Type.Literal('call.answered'), ...Base, ...CallInfo, operatorId: Id },
   { additionalProperties: false },
@@ -112,6 +121,16 @@ export const CallHeldEvent = Type.Object(
 );
 export const CallResumedEvent = Type.Object(
   { type: Type.Literal('call.resumed'), ...Base, callId: Id, operatorId: Id },
+  { additionalProperties: false },
+);
+/**
+ * An attended transfer's consultation: `operatorId` has left the customer on hold and talks to
+ * (or is calling) a colleague. Sent when the consultation starts (`colleagueOperatorId` null if
+ * the target is not an operator of the site or not known yet) and again when the colleague
+ * answers. Coming back without transferring is `call.held` (still holding) or `call.resumed`.
+ */
+export const CallConsultingEvent = Type.Object(
+  { type: Type.Literal('call.consulting'), ...Base, callId: Id, operatorId: Id, colleagueOperatorId: Nullable(Id) },
   { additionalProperties: false },
 );
 export const CallTransferredEvent = Type.Object(
@@ -140,10 +159,12 @@ export const OperatorStatusEvent = Type.Object(
 export const DomainEvent = Type.Union([
   CallQueuedEvent,
   CallOfferedEvent,
+  CallDialingEvent,
   CallAnsweredEvent,
   CallOfferEndedEvent,
   CallHeldEvent,
   CallResumedEvent,
+  CallConsultingEvent,
   CallTransferredEvent,
   CallEndedEvent,
   OperatorStatusEvent,

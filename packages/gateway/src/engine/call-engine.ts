@@ -4,13 +4,16 @@
  * the events that come out.
  *
  * One step: apply the input, then re-examine every call it touched (who is connected to the
- * customer now, has the call ended), then report operators whose status changed. The state is
+ * customer now, is an operator consulting a colleague, is an operator's own call dialling out,
+ * has the call ended), then report operators whose status changed. The state is
  * updated in place and returned; treat the previous reference as consumed.
  */
 import type { DomainEvent } from '@callgate/contracts';
 import { applyAmiEvent } from './ami-events.js';
 import { checkCallEnd, openCallOf } from './calls.js';
+import { reportConsultations } from './consultation.js';
 import type { StepContext } from './context.js';
+import { reportDialing } from './dialing.js';
 import type { EngineInput } from './inputs.js';
 import { flushOperatorStatus } from './operators.js';
 import { originateFailed, originateRequested } from './originate.js';
@@ -58,6 +61,8 @@ function settle(ctx: StepContext): void {
     for (const call of calls) {
       if (call.ended) continue;
       reconcileSegments(ctx, call);
+      reportConsultations(ctx, call);
+      reportDialing(ctx, call);
       checkCallEnd(ctx, call);
     }
   }

@@ -86,6 +86,7 @@ export function ensureChannel(ctx: StepContext, snap: ChannelSnapshot, created: 
     dialEndedAt: undefined,
     hangupCause: undefined,
     transferring: false,
+    adopted: false,
   };
   state.channels.set(ch.uniqueid, ch);
   if (kind === 'local') state.localByName.set(ch.name, ch.uniqueid);
@@ -115,11 +116,11 @@ function renameChannel(state: EngineState, ch: Channel, name: string): void {
 }
 
 /** An extension or number an operator dialled that is not a colleague's: an outside number. */
-function looksExternal(state: EngineState, exten: string): boolean {
+export function looksExternal(state: EngineState, exten: string): boolean {
   return /^\+?[0-9]{5,}$/.test(exten) && !state.config.byExtension.has(exten);
 }
 
-function lineOf(ch: Channel): string | null {
+export function lineOf(ch: Channel): string | null {
   return ch.firstExten === '' || ch.firstExten === 's' ? null : ch.firstExten.slice(0, 64);
 }
 
@@ -156,6 +157,7 @@ export function createCall(ctx: StepContext, key: string, first: Channel, adopte
     ended: false,
     endedAt: undefined,
     lostAt: undefined,
+    dialingReported: false,
   };
   state.calls.set(key, call);
   if (!state.callsById.has(call.callId)) state.callsById.set(call.callId, call);
@@ -196,6 +198,7 @@ export function createChannelLessCall(ctx: StepContext, pending: PendingOriginat
     ended: false,
     endedAt: undefined,
     lostAt: undefined,
+    dialingReported: false,
   };
   pending.callKey = call.key;
   ctx.state.calls.set(call.key, call);

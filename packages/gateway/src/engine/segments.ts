@@ -89,16 +89,20 @@ export function reconcileSegments(ctx: StepContext, call: Call): void {
 function openSegment(ctx: StepContext, call: Call, ch: Channel): void {
   const operator = ch.operatorId === undefined ? undefined : ctx.state.config.byId.get(ch.operatorId);
   if (!operator) return;
+  // A leg adopted from a resync was already talking: its age (`Duration`) is the best estimate.
+  const answeredAt = ch.adopted && ch.answeredAt !== undefined ? Math.min(ch.answeredAt, ctx.now) : ctx.now;
+  ch.adopted = false;
   const segment: Segment = {
     operatorId: operator.id,
     extension: operator.extension,
     channel: ch.uniqueid,
-    answeredAt: ctx.now,
+    answeredAt,
     endedAt: undefined,
     endedBy: undefined,
     holdMs: 0,
     heldSince: ch.held ? ctx.now : undefined,
     away: false,
+    consultation: undefined,
   };
   call.segments.push(segment);
   ctx.state.segmentsByChannel.set(ch.uniqueid, { call, segment });

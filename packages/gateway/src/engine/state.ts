@@ -39,6 +39,12 @@ export interface Channel {
   hangupCause: HangupCause | undefined;
   /** A transfer named this channel as the transferer: its segment ends as `transfer`. */
   transferring: boolean;
+  /**
+   * First seen in a resync's `CoreShowChannels` (the gateway was not watching when it was made):
+   * `createdAt` and `answeredAt` are estimates from its `Duration`, and so is the start of the
+   * first segment opened on it.
+   */
+  adopted: boolean;
 }
 
 export interface Bridge {
@@ -69,6 +75,8 @@ export interface Segment {
   heldSince: number | undefined;
   /** Not bridged to the customer right now but still holding them (attended transfer consult, 12). */
   away: boolean;
+  /** The consultation last reported in `call.consulting`: the colleague, and whether they answered. */
+  consultation: { colleague: string | null; answered: boolean } | undefined;
 }
 
 export interface PendingOriginate {
@@ -121,6 +129,8 @@ export interface Call {
   endedAt: number | undefined;
   /** Set when a resync found the customer gone: the last moment the call was seen alive. */
   lostAt: number | undefined;
+  /** `call.dialing` was sent (once per call). */
+  dialingReported: boolean;
 }
 
 export interface QueueMembership {

@@ -205,6 +205,22 @@ export class AmiScript {
     ]);
   }
 
+  /** A `CoreShowChannels` list item for `leg` as it is now (recording 15's layout). */
+  coreShowChannel(
+    leg: Leg,
+    options: { application: string; applicationData?: string; duration: string; bridgeId?: string },
+  ): AmiMessage {
+    return AmiMessage.fromHeaders([
+      ['Event', 'CoreShowChannel'],
+      ['ActionID', 'resync'],
+      ...block(leg),
+      ['Application', options.application],
+      ['ApplicationData', options.applicationData ?? ''],
+      ['Duration', options.duration],
+      ['BridgeId', options.bridgeId ?? ''],
+    ]);
+  }
+
   /** Runs every input through a fresh engine (or `state`). */
   run(site: SiteConfig, state?: EngineState): { records: CallRecord[]; events: DomainEvent[]; state: EngineState } {
     const s = state ?? createEngineState(engineConfig(site), this.base, { amiConnected: true });

@@ -192,6 +192,28 @@ describe('telephony link against pbx-sim (real TCP)', () => {
     assert.deepEqual(segments(r), [['op-1001', 'hangup']]);
   });
 
+  it("click-to-call: once the operator's phone has answered, the panel is told the customer is being dialled", async () => {
+    const x = await harness();
+    await clickToCall(x, 'cc-dialing', '79990000001');
+    await x.runUntil('the customer dialled', () => x.events.some((e) => e.type === 'call.dialing'));
+    await x.settle();
+    const dialing = x.events.filter((e) => e.type === 'call.dialing');
+    assert.deepEqual(
+      dialing.map(
+        (e) => e.type === 'call.dialing' && [e.callId, e.operatorId, e.direction, e.customerNumber, e.crmRef],
+      ),
+      [['cc-dialing', 'op-1001', 'outbound', '+79990000001', 'crm-cc-dialing']],
+    );
+    assert.equal(x.link.callsOf('op-1001')[0]?.state, 'dialing');
+    assert.ok(!x.events.some((e) => e.type === 'call.answered'), 'before the customer answers');
+    await x.advance(3000);
+    assert.equal(x.link.callsOf('op-1001')[0]?.state, 'talking');
+    x.sim.control.phone('1001').hangup();
+    await x.settle();
+    assert.equal(x.events.filter((e) => e.type === 'call.dialing').length, 1, 'once per call');
+    assert.deepEqual(one(x.records()).outcome, 'answered');
+  });
+
   it('click-to-call to a busy number', async () => {
     const x = await harness();
     await clickToCall(x, 'cc-busy', '79990000002');
@@ -323,6 +345,97 @@ describe('telephony link against pbx-sim (real TCP)', () => {
       'op-1001',
       'op-1002',
     ]);
+  });
+
+  it('attended transfer: the transferer is told they consult, the colleague is offered the customer and named on answering', async () => {
+    const x = await harness();
+    x.sim.control.customerCalls({ from: '79165550101', line: '74950000000' });
+    await x.settle();
+    await x.advance(1000);
+    x.sim.control.phone('1001').answer();
+    await x.settle();
+    await x.advance(2000);
+    const callId = x.link.callsOf('op-1001')[0]?.callId;
+    assert.ok(callId);
+    const from = x.events.length;
+    x.sim.control.phone('1001').attendedTransfer('1002');
+    await x.settle();
+    await x.runUntil("1002's phone ringing", () => x.sim.control.phone('1002').ringing);
+    await x.settle();
+    const during = x.events.slice(from);
+    // The panel learns it from an event, not only by asking: the transferer is consulting 1002.
+    const consulting = during.filter((e) => e.type === 'call.consulting');
+    assert.ok(consulting.length > 0, 'call.consulting sent');
+    assert.deepEqual(
+      consulting.map((e) => e.type === 'call.consulting' && [e.callId, e.operatorId]),
+      consulting.map(() => [callId, 'op-1001']),
+    );
+    assert.equal(consulting.at(-1)?.type === 'call.consulting' && consulting.at(-1)?.colleagueOperatorId, 'op-1002');
+    assert.equal(x.link.callsOf('op-1001')[0]?.state, 'consulting');
+    const offer = during.find((e) => e.type === 'call.offered' && e.operatorId === 'op-1002');
+    assert.deepEqual(
+      offer?.type === 'call.offered' && [offer.callId, offer.direction, offer.customerNumber, offer.line],
+      [callId, 'inbound', '+79165550101', '74950000000'],
+      "the colleague's phone rings on the customer's call, with the customer's number",
+    );
+    assert.deepEqual(
+      x.link.callsOf('op-1002').map((c) => [c.callId, c.state, c.customerNumber]),
+      [[callId, 'ringing', '+79165550101']],
+    );
+    const answeredFrom = x.events.length;
+    x.sim.control.phone('1002').answer();
+    await x.settle();
+    await x.advance(100);
+    const answered = x.events.slice(answeredFrom).filter((e) => e.type === 'call.consulting');
+    assert.deepEqual(
+      answered.map((e) => e.type === 'call.consulting' && [e.operatorId, e.colleagueOperatorId]),
+      [['op-1001', 'op-1002']],
+      'the colleague answering is news for both panels',
+    );
+    x.sim.control.phone('1001').hangup();
+    await x.settle();
+    assert.equal(x.link.callsOf('op-1002')[0]?.state, 'talking');
+  });
+
+  it('a gateway restarted mid-call finds the call as it is, and it ends when the customer hangs up', async () => {
+    const x = await harness();
+    const call = x.sim.control.customerCalls({ from: '79165550101', name: 'Ivan Petrov', line: '74950000000' });
+    const startedAt = x.scheduler.now();
+    await x.settle();
+    await x.advance(2500);
+    x.sim.control.phone('1001').answer();
+    await x.settle();
+    const answeredAt = x.scheduler.now();
+    await x.advance(4000);
+    await x.restartGateway();
+    const from = x.events.length;
+    const views = x.link.callsOf('op-1001');
+    assert.equal(views.length, 1);
+    const [view] = views;
+    assert.deepEqual(
+      [view?.direction, view?.customerNumber, view?.line, view?.queue, view?.state],
+      ['inbound', '+79165550101', '74950000000', 'support', 'talking'],
+    );
+    // Estimated from CoreShowChannel Duration (whole seconds, from the channel's creation).
+    const started = Date.parse(view?.startedAt ?? '');
+    const answered = Date.parse(view?.answeredAt ?? '');
+    assert.ok(Math.abs(started - startedAt) < 1000, `startedAt ${view?.startedAt}`);
+    assert.ok(started <= answered && answered <= answeredAt, `answeredAt ${view?.answeredAt} at the latest the answer`);
+    assert.equal(x.link.status('op-1001')?.phone, 'in-call');
+    await x.advance(3000);
+    call.hangup();
+    await x.settle();
+    assert.deepEqual(x.link.callsOf('op-1001'), [], "the call is gone from the operator's view");
+    assert.equal(x.link.status('op-1001')?.phone, 'idle');
+    const r = one(x.records());
+    assert.equal(r.callId, view?.callId);
+    assert.deepEqual(
+      [r.direction, r.customerNumber, r.line, r.queue, r.incomplete],
+      ['inbound', '+79165550101', '74950000000', 'support', true],
+    );
+    assert.deepEqual([r.outcome, r.hangupBy], ['answered', 'customer']);
+    assert.deepEqual(segments(r), [['op-1001', 'hangup']]);
+    assert.ok(x.events.slice(from).some((e) => e.type === 'call.ended' && e.callId === r.callId));
   });
 
   it('AMI dropped mid-call: resynchronised, the call goes on, recorded once and flagged incomplete', async () => {

@@ -26,6 +26,12 @@ export interface SimHarness {
   until: (what: string, test: () => boolean, timeoutMs?: number) => Promise<void>;
   /** Moves virtual time in small steps, letting real I/O happen in between, until `test` holds. */
   runUntil: (what: string, test: () => boolean, limitMs?: number) => Promise<void>;
+  /**
+   * Stops the gateway's link (its AMI client logs off) and starts a new one with a fresh engine,
+   * as a restarted gateway process would; Asterisk's calls go on. Resolves once it resynced.
+   * Its domain events go on into `events`.
+   */
+  restartGateway: () => Promise<void>;
   stop: () => Promise<void>;
 }
 
@@ -35,19 +41,23 @@ export async function startHarness(options: { flavour?: FlavourId; world?: World
   const flavour = options.flavour ?? 'asterisk-22';
   const scheduler = new VirtualScheduler(Date.UTC(2030, 0, 1, 9, 0, 0));
   const sim = await startPbxSim(options.world ? { scheduler, flavour, world: options.world } : { scheduler, flavour });
-  const client = new AmiClient({
-    host: sim.host,
-    port: sim.port,
-    username: 'crm',
-    secret: 'crm-secret',
-    keepaliveIntervalMs: 0,
-    reconnect: { initialDelayMs: 20, maxDelayMs: 200 },
-    actionTimeoutMs: 5_000,
-  });
   const site = loadSite(flavour === 'asterisk-22' ? PJSIP : CHANSIP);
-  const link = new TelephonyLink({ client, site, now: () => scheduler.now(), resyncRetryMs: 50 });
   const events: DomainEvent[] = [];
-  link.onDomainEvent((e) => events.push(e));
+  const connect = (): { client: AmiClient; link: TelephonyLink } => {
+    const client = new AmiClient({
+      host: sim.host,
+      port: sim.port,
+      username: 'crm',
+      secret: 'crm-secret',
+      keepaliveIntervalMs: 0,
+      reconnect: { initialDelayMs: 20, maxDelayMs: 200 },
+      actionTimeoutMs: 5_000,
+    });
+    const link = new TelephonyLink({ client, site, now: () => scheduler.now(), resyncRetryMs: 50 });
+    link.onDomainEvent((e) => events.push(e));
+    return { client, link };
+  };
+  let { client, link } = connect();
   const until = async (what: string, test: () => boolean, timeoutMs = 5_000): Promise<void> => {
     const deadline = Date.now() + timeoutMs;
     while (!test()) {
@@ -76,14 +86,24 @@ export async function startHarness(options: { flavour?: FlavourId; world?: World
   return {
     sim,
     scheduler,
-    client,
-    link,
+    get client() {
+      return client;
+    },
+    get link() {
+      return link;
+    },
     events,
     records: () => events.flatMap((e) => (e.type === 'call.ended' ? [e.record] : [])),
     advance,
     settle,
     until,
     runUntil,
+    restartGateway: async () => {
+      await link.stop();
+      ({ client, link } = connect());
+      link.start();
+      await until('the restarted link to resync', () => link.connected);
+    },
     stop: async () => {
       await link.stop();
       await sim.stop();
