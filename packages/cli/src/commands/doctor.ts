@@ -2,9 +2,8 @@
  * `callgate doctor --config FILE`: checks a site's Asterisk (and hub) against what the gateway
  * needs, and says in plain words what is wrong. Exit code 0 when nothing blocks, 1 otherwise.
  */
-import { dirname, isAbsolute, resolve } from 'node:path';
-import { formatReport, loadSiteConfig, readSecretFile, runDoctor } from '@callgate/gateway';
-import { intFlag, parseFlags, required, type Command } from '../command.js';
+import { GATEWAY_CONFIG_VARIABLE, formatReport, loadSiteConfig, runDoctor } from '@callgate/gateway';
+import { intFlag, parseFlags, UsageError, type Command } from '../command.js';
 
 const help = `Usage: callgate doctor --config FILE [--json] [--timeout SECONDS]
 
@@ -15,9 +14,12 @@ dialplan contexts, operators' phones not registered, the hub unreachable or its 
 clock skew, ARI hold not reachable. Every check is read-only.
 
 Options:
-  --config FILE        the gateway configuration (docs/configuration.md)
+  --config FILE        the gateway configuration (docs/configuration.md); default: ${GATEWAY_CONFIG_VARIABLE}
   --json               print the report as JSON
-  --timeout SECONDS    per-step timeout (default 5)`;
+  --timeout SECONDS    per-step timeout (default 5)
+
+The CALLGATE_GATEWAY_* variables override the file as they do for \`callgate gateway\`, so the
+doctor checks exactly what the gateway would use.`;
 
 export const doctorCommand: Command = {
   name: 'doctor',
@@ -29,13 +31,13 @@ export const doctorCommand: Command = {
       json: { type: 'boolean' },
       timeout: { type: 'string' },
     });
-    const loaded = await loadSiteConfig(required(values.config, 'config'));
-    let ariPassword: string | undefined;
-    const file = loaded.config.hold.ariPasswordFile;
-    if (loaded.config.hold.method === 'ari' && file !== undefined) {
-      const path = isAbsolute(file) ? file : resolve(dirname(loaded.path), file);
-      ariPassword = (await readSecretFile(path, 'hold.ariPasswordFile', loaded.path)).secret;
-    }
+    const file = values.config ?? (process.env[GATEWAY_CONFIG_VARIABLE] || undefined);
+    if (file === undefined) throw new UsageError(`--config FILE is required (or set ${GATEWAY_CONFIG_VARIABLE})`);
+    // The same environment as `callgate gateway`: a CALLGATE_GATEWAY_AMI_PORT in the unit file
+    // must be what the doctor checks too.
+    const loaded = await loadSiteConfig(file, { env: process.env });
+    for (const warning of loaded.warnings) ctx.stderr.write(`callgate doctor: warning: ${warning}\n`);
+    const { ariPassword } = loaded;
     const timeoutS = intFlag(values.timeout, 'timeout', 1, 120) ?? 5;
     const report = await runDoctor(loaded, {
       timeoutMs: timeoutS * 1000,
