@@ -1,7 +1,12 @@
 /**
- * The hub's live view protocol, version 1 (docs/hub.md, "Live view"): supervisor browser ↔ hub,
+ * The hub's live view protocol, version 2 (docs/hub.md, "Live view"): supervisor browser ↔ hub,
  * WebSocket at `LIVE_WS_PATH`. It carries the consolidated state of every site the supervisor
  * may see: operators' statuses, calls in progress, queue waits and today's counters.
+ *
+ * Versions are additive: 2 adds heartbeats (`welcome.heartbeatSeconds`, the `heartbeat`
+ * message) to 1 and changes nothing else. A client asks for its version in the URL
+ * (`?v=2`); without it the hub speaks 1, so a dashboard tab opened before a hub upgrade, or a
+ * wallboard built on version 1 and checking frames strictly, keeps working.
  *
  * Client frames are one JSON object. Server frames are a JSON array of messages, one frame per
  * tick per client (the cost of WebSocket fan-out is per write, not per message). The first frame
@@ -13,9 +18,12 @@ import { LiveCall, OperatorStatus } from './domain-events.js';
 import { UplinkSiteStatus } from './uplink-protocol.js';
 import { validator } from './validate.js';
 
-export const LIVE_PROTOCOL_VERSION = 1;
+/** The newest live view protocol version; the hub serves every version from 1 up to it. */
+export const LIVE_PROTOCOL_VERSION = 2;
 /** Path of the supervisor WebSocket on the hub. */
 export const LIVE_WS_PATH = '/api/v1/live';
+/** The query parameter of `LIVE_WS_PATH` carrying the version the client speaks (absent = 1). */
+export const LIVE_VERSION_PARAM = 'v';
 
 const IsoTime = Type.String({ format: 'date-time' });
 const Id = Type.String({ minLength: 1, maxLength: 200 });
@@ -29,6 +37,8 @@ export const LiveCloseCode = {
   TokenExpired: 4002,
   /** Not a supervisor or admin. */
   Forbidden: 4003,
+  /** The client asked for a protocol version this hub does not speak (reload the page). */
+  UnsupportedVersion: 4004,
   /** No auth message within the allowed time after connecting. */
   AuthTimeout: 4005,
   /** The client is not reading fast enough; reconnect to get a snapshot. */
@@ -152,6 +162,12 @@ export const LiveServerMessage = Type.Union([
       scope: Type.String(),
       /** When the credential the socket runs on ends; send a renewed token before then. */
       expiresAt: IsoTime,
+      /**
+       * Version 2 and up: a `heartbeat` comes at least this often (and a WebSocket ping, which
+       * must be answered within the interval). Hearing nothing for two intervals means the socket
+       * is dead (laptop sleep, a Wi-Fi change, a proxy that forgot the flow): close and reconnect.
+       */
+      heartbeatSeconds: Type.Optional(Type.Integer({ minimum: 1 })),
     },
     { additionalProperties: false },
   ),
@@ -165,6 +181,15 @@ export const LiveServerMessage = Type.Union([
   ),
   Type.Object(
     { type: Type.Literal('error'), code: Type.String(), message: Type.String() },
+    { additionalProperties: false },
+  ),
+  /**
+   * Version 2 and up, every `heartbeatSeconds`, last in its frame. `seq` is that of the last
+   * `snapshot` or `changes` sent to this client: a larger one than the client applied means
+   * changes were lost (send `resync`).
+   */
+  Type.Object(
+    { type: Type.Literal('heartbeat'), at: IsoTime, seq: Type.Integer({ minimum: 0 }) },
     { additionalProperties: false },
   ),
 ]);

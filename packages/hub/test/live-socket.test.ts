@@ -13,8 +13,11 @@ class LiveClient {
   readonly socket: WebSocket;
   readonly opened: Promise<void>;
 
-  constructor(url: string, headers: Record<string, string> = {}) {
-    this.socket = new WebSocket(`${url.replace('http', 'ws')}/api/v1/live`, { headers });
+  constructor(url: string, headers: Record<string, string> = {}, options: { query?: string; autoPong?: boolean } = {}) {
+    this.socket = new WebSocket(`${url.replace('http', 'ws')}/api/v1/live${options.query ?? ''}`, {
+      headers,
+      autoPong: options.autoPong ?? true,
+    });
     this.socket.on('message', (data: Buffer) => {
       const frame = JSON.parse(data.toString('utf8')) as unknown;
       assert.ok(Array.isArray(frame), 'a frame is an array of messages');
@@ -183,6 +186,85 @@ for (const engine of ENGINES) {
       assert.equal(r.ok, false);
       const garbage = t.hub.core.acceptLiveSnapshot('tallinn', { site: 'tallinn', operators: 'many' });
       assert.equal(garbage.ok, false);
+    });
+  });
+}
+
+for (const engine of ENGINES) {
+  describe(`live view heartbeats on ${engine}`, () => {
+    let t: TestHub;
+    let sue: LoggedIn;
+    before(async () => {
+      t = await startTestHub(engine, {}, { liveSocket: { tickMs: 20, heartbeatSeconds: 1 } });
+      await seedWorld(t);
+      sue = await login(t.url, 'sue', PASSWORD);
+    });
+    after(() => t.close());
+
+    it('sends a version 2 client heartbeats carrying the seq of what it was sent, and a quiet socket stays open', async () => {
+      const c = new LiveClient(t.url, { cookie: sue.cookie }, { query: '?v=2' });
+      const [welcome] = await c.waitFor('welcome');
+      assert.equal(welcome?.v, 2);
+      assert.equal(welcome?.heartbeatSeconds, 1);
+      const [snapshot] = await c.waitFor('snapshot');
+      const beats = await c.waitFor('heartbeat', 3);
+      assert.ok(beats.every((b) => b.seq === snapshot?.seq));
+      assert.equal(beats[0]?.at, new Date(t.clock.now).toISOString(), 'stamped with the hub clock');
+      assert.equal(c.closed, undefined, 'answering pings keeps a socket with nothing to say open');
+      c.close();
+    });
+
+    it('gives every heartbeat the seq of the last changes sent before it, so it never looks like a gap', async () => {
+      const c = new LiveClient(t.url, { cookie: sue.cookie }, { query: '?v=2' });
+      await c.waitFor('snapshot');
+      const at = new Date(t.clock.now).toISOString();
+      for (let i = 0; i < 40; i++) {
+        assert.ok(t.hub.core.acceptLiveEvent('tallinn', status('tallinn', `op-${i}`, at)).ok);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await c.waitFor('heartbeat', 2);
+      let applied = 0;
+      for (const m of c.messages) {
+        if (m.type === 'snapshot' || m.type === 'changes') applied = m.seq;
+        if (m.type === 'heartbeat') assert.equal(m.seq, applied, 'a heartbeat names the last seq sent before it');
+      }
+      c.close();
+    });
+
+    it('terminates a socket that stops answering pings, and only that one', async () => {
+      const gone = new LiveClient(t.url, { cookie: sue.cookie }, { query: '?v=2', autoPong: false });
+      const here = new LiveClient(t.url, { cookie: sue.cookie }, { query: '?v=2' });
+      await Promise.all([gone.waitFor('snapshot'), here.waitFor('snapshot')]);
+      const closed = await gone.waitClosed();
+      assert.equal(closed.code, 1006, 'cut without a close handshake: nobody is there to answer it');
+      assert.ok(gone.of('heartbeat').length >= 1, 'it had its chance: a ping and a heartbeat first');
+      assert.equal(here.closed, undefined);
+      await eventually(
+        async () => ((await t.hub.core.metrics.liveClients.get()).values[0]?.value === 1 ? true : undefined),
+        'the hub forgot the dead socket',
+      );
+      here.close();
+    });
+
+    it('speaks version 1 to a client that does not ask for 2: pings, but no heartbeat messages', async () => {
+      const c = new LiveClient(t.url, { cookie: sue.cookie });
+      const [welcome] = await c.waitFor('welcome');
+      assert.equal(welcome?.v, 1);
+      assert.equal('heartbeatSeconds' in (welcome ?? {}), false);
+      let pings = 0;
+      c.socket.on('ping', () => pings++);
+      await eventually(() => (pings >= 2 ? true : undefined), 'two pings');
+      assert.equal(c.of('heartbeat').length, 0);
+      assert.equal(c.closed, undefined);
+      c.close();
+    });
+
+    it('refuses a protocol version it does not speak with 4004', async () => {
+      for (const query of ['?v=3', '?v=0', '?v=two']) {
+        const c = new LiveClient(t.url, { cookie: sue.cookie }, { query });
+        assert.equal((await c.waitClosed()).code, 4004, query);
+        assert.equal(c.messages.length, 0);
+      }
     });
   });
 }

@@ -193,9 +193,9 @@ export async function buildServer(core: HubCore, options: ServerOptions): Promis
         (socket, request) => {
           const principal = request.principal;
           if (principal !== null && principal.kind === 'user') {
-            live.accept(socket, principal, principal.tokenExpiresAt);
+            live.accept(socket, principal, principal.tokenExpiresAt, request.url);
           } else {
-            live.accept(socket, null, undefined);
+            live.accept(socket, null, undefined, request.url);
           }
         },
       );

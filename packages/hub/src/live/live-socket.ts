@@ -7,9 +7,18 @@
  * that expired or ended closes the socket with its close code. A client that does not read fast
  * enough (more than `maxBufferedBytes` unsent) is closed with TooSlow; it reconnects and gets a
  * snapshot, so one slow browser never holds memory for the others.
+ *
+ * Heartbeats (protocol version 2, docs/hub.md "Live view"): every `heartbeatSeconds` each socket
+ * gets a WebSocket ping and, when it speaks version 2, a `heartbeat` message in its next tick's
+ * frame. A socket that did not answer the previous ping is terminated: a laptop that slept or a
+ * proxy that forgot the flow never sends a FIN, and without this the hub would keep its state
+ * (and keep writing to it) until TCP gives up, which takes Linux about 15 minutes
+ * (net.ipv4.tcp_retries2). Liveness runs on real timers, not the injected clock: it is about the
+ * network, and a test's clock jumping forward must not look like silence.
  */
 import {
   LIVE_PROTOCOL_VERSION,
+  LIVE_VERSION_PARAM,
   LiveCloseCode,
   liveClientMessageValidator,
   type LiveChange,
@@ -27,6 +36,8 @@ export interface LiveSocketOptions {
   authTimeoutMs: number;
   /** How often a cookie session is re-checked (logout, password change, user disabled). */
   sessionCheckMs: number;
+  /** Interval of pings and `heartbeat` messages; a ping unanswered by the next one ends the socket. */
+  heartbeatSeconds: number;
 }
 
 export const DEFAULT_LIVE_SOCKET_OPTIONS: LiveSocketOptions = {
@@ -34,7 +45,21 @@ export const DEFAULT_LIVE_SOCKET_OPTIONS: LiveSocketOptions = {
   maxBufferedBytes: 4 * 1024 * 1024,
   authTimeoutMs: 10_000,
   sessionCheckMs: 30_000,
+  // As the operator protocol's (docs/protocol.md): well inside proxies' idle timeouts (nginx: 60 s).
+  heartbeatSeconds: 15,
 };
+
+/**
+ * The protocol version a client asked for in the upgrade URL (`?v=2`); 1 without the parameter,
+ * null for anything this hub does not speak.
+ */
+export function requestedLiveVersion(requestUrl: string): number | null {
+  const given = new URL(requestUrl, 'http://hub.invalid').searchParams.get(LIVE_VERSION_PARAM);
+  if (given === null) return 1;
+  if (!/^[1-9][0-9]{0,3}$/.test(given)) return null;
+  const version = Number(given);
+  return version <= LIVE_PROTOCOL_VERSION ? version : null;
+}
 
 /** More queued changes than this and a snapshot is cheaper. */
 const MAX_PENDING = 5_000;
@@ -43,6 +68,8 @@ const MAX_BAD_FRAMES = 5;
 
 interface Client {
   socket: WebSocket;
+  /** The protocol version spoken on this socket (requestedLiveVersion). */
+  version: number;
   principal: UserPrincipal | undefined;
   expiresAt: number;
   checkedAt: number;
@@ -53,6 +80,10 @@ interface Client {
   badFrames: number;
   authTimer: NodeJS.Timeout | undefined;
   checking: boolean;
+  /** A ping went out and no pong came back yet. */
+  awaitingPong: boolean;
+  /** A `heartbeat` message goes into the next frame. */
+  heartbeatDue: boolean;
 }
 
 const siteOf = (change: LiveChange): string => (change.kind === 'site' ? change.state.site : change.site);
@@ -60,6 +91,7 @@ const siteOf = (change: LiveChange): string => (change.kind === 'site' ? change.
 export class LiveSocketServer {
   private readonly clients = new Set<Client>();
   private timer: NodeJS.Timeout | undefined;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -73,10 +105,27 @@ export class LiveSocketServer {
     return this.clients.size;
   }
 
-  /** A new socket; `principal` when the upgrade request carried a valid cookie or bearer token. */
-  accept(socket: WebSocket, principal: UserPrincipal | null, tokenExpiresAt: number | undefined): void {
+  /**
+   * A new socket; `principal` when the upgrade request carried a valid cookie or bearer token,
+   * `requestUrl` the upgrade request's URL (it carries the protocol version).
+   */
+  accept(
+    socket: WebSocket,
+    principal: UserPrincipal | null,
+    tokenExpiresAt: number | undefined,
+    requestUrl: string,
+  ): void {
+    const version = requestedLiveVersion(requestUrl);
+    if (version === null) {
+      socket.close(
+        LiveCloseCode.UnsupportedVersion,
+        `this hub speaks live view versions 1 to ${LIVE_PROTOCOL_VERSION}; reload the page`,
+      );
+      return;
+    }
     const client: Client = {
       socket,
+      version,
       principal: undefined,
       expiresAt: 0,
       checkedAt: this.core.clock(),
@@ -87,11 +136,16 @@ export class LiveSocketServer {
       badFrames: 0,
       authTimer: undefined,
       checking: false,
+      awaitingPong: false,
+      heartbeatDue: false,
     };
     this.clients.add(client);
     this.core.metrics.liveClients.set(this.clients.size);
     this.ensureTicking();
     socket.on('message', (data, isBinary) => this.onMessage(client, data, isBinary));
+    socket.on('pong', () => {
+      client.awaitingPong = false;
+    });
     socket.on('close', () => this.drop(client));
     socket.on('error', () => this.drop(client));
     if (principal !== null) {
@@ -129,10 +183,11 @@ export class LiveSocketServer {
     client.checkedAt = this.core.clock();
     client.outbox.push({
       type: 'welcome',
-      v: LIVE_PROTOCOL_VERSION,
+      v: client.version,
       user: principal.userId,
       scope: principal.role === 'admin' ? '*' : principal.site,
       expiresAt: iso(expiresAt),
+      ...(client.version >= 2 ? { heartbeatSeconds: this.options.heartbeatSeconds } : {}),
     });
     if (first) client.needSnapshot = true;
     this.flush(client);
@@ -218,6 +273,21 @@ export class LiveSocketServer {
     }
   }
 
+  /** Every `heartbeatSeconds`: end the sockets that did not answer the last ping, ping the others. */
+  private beat(): void {
+    for (const client of this.clients) {
+      if (client.awaitingPong) {
+        this.drop(client);
+        client.socket.terminate(); // no close handshake: nobody is there to answer it
+        continue;
+      }
+      client.awaitingPong = true;
+      client.socket.ping();
+      // Sent with the next tick's frame, after that tick's changes, so its seq is current.
+      if (client.version >= 2 && client.principal !== undefined) client.heartbeatDue = true;
+    }
+  }
+
   private recheckSession(client: Client, now: number): void {
     const principal = client.principal;
     if (principal === undefined || client.checking) return;
@@ -250,6 +320,10 @@ export class LiveSocketServer {
         messages.push({ type: 'changes', seq: ++client.seq, changes: client.pending });
         client.pending = [];
       }
+      if (client.heartbeatDue) {
+        client.heartbeatDue = false;
+        messages.push({ type: 'heartbeat', at: iso(this.core.clock()), seq: client.seq });
+      }
     }
     if (messages.length > 0 && client.socket.readyState === client.socket.OPEN) {
       client.socket.send(JSON.stringify(messages));
@@ -274,10 +348,14 @@ export class LiveSocketServer {
     if (this.timer) return;
     this.timer = setInterval(() => this.tick(), this.options.tickMs);
     this.timer.unref();
+    this.heartbeatTimer = setInterval(() => this.beat(), this.options.heartbeatSeconds * 1000);
+    this.heartbeatTimer.unref();
   }
 
   private stopTicking(): void {
     if (this.timer) clearInterval(this.timer);
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     this.timer = undefined;
+    this.heartbeatTimer = undefined;
   }
 }

@@ -27,4 +27,12 @@ function compileAll(): ContractChecks {
 }
 
 export const checks: ContractChecks = compileAll();
-export const { CloseCode, LiveCloseCode, OPERATOR_PROTOCOL_VERSION, OPERATOR_WS_PATH, LIVE_WS_PATH } = panelConstants;
+export const {
+  CloseCode,
+  LiveCloseCode,
+  OPERATOR_PROTOCOL_VERSION,
+  OPERATOR_WS_PATH,
+  LIVE_WS_PATH,
+  LIVE_PROTOCOL_VERSION,
+  LIVE_VERSION_PARAM,
+} = panelConstants;

@@ -13,6 +13,8 @@ import {
   HubCall,
   HubSite,
   HubUser,
+  LIVE_PROTOCOL_VERSION,
+  LIVE_VERSION_PARAM,
   LIVE_WS_PATH,
   LiveCloseCode,
   LiveServerMessage,
@@ -49,4 +51,6 @@ export const panelConstants = {
   OPERATOR_PROTOCOL_VERSION,
   OPERATOR_WS_PATH,
   LIVE_WS_PATH,
+  LIVE_PROTOCOL_VERSION,
+  LIVE_VERSION_PARAM,
 };

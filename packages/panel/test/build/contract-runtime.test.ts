@@ -37,7 +37,13 @@ const samples: Record<string, unknown[]> = {
   liveServerMessage: [
     { type: 'snapshot', seq: 1, sites: [site('moscow', { operators: [operator('anna')], calls: [liveCall('c1')] })] },
     { type: 'changes', seq: 2, changes: [{ kind: 'call-ended', site: 'moscow', callId: 'c1' }] },
+    { type: 'welcome', v: 2, user: 'sue', scope: '*', expiresAt: T0, heartbeatSeconds: 15 },
+    { type: 'welcome', v: 1, user: 'sue', scope: '*', expiresAt: T0 },
+    { type: 'heartbeat', at: T0, seq: 7 },
     { type: 'snapshot', seq: 1, sites: [site('moscow', { updatedAt: 'soon' })] },
+    { type: 'welcome', v: 2, user: 'sue', scope: '*', expiresAt: T0, heartbeatSeconds: 0 },
+    { type: 'heartbeat', at: T0, seq: -1 },
+    { type: 'heartbeat', at: 'now', seq: 7 },
     { type: 'changes', seq: 2, changes: [{ kind: 'counters', site: 'moscow', counters: { day: '27.11.2026' } }] },
   ],
   operatorToken: [{ token: 'jwt', expiresAt: T0 }, { token: 'jwt', expiresAt: T0, extra: true }, { token: 'jwt' }],
@@ -78,6 +84,8 @@ describe('contract checks compiled ahead of time for the browser', () => {
     assert.equal(browser.OPERATOR_WS_PATH, node.OPERATOR_WS_PATH);
     assert.equal(browser.LIVE_WS_PATH, node.LIVE_WS_PATH);
     assert.equal(browser.OPERATOR_PROTOCOL_VERSION, node.OPERATOR_PROTOCOL_VERSION);
+    assert.equal(browser.LIVE_PROTOCOL_VERSION, node.LIVE_PROTOCOL_VERSION);
+    assert.equal(browser.LIVE_VERSION_PARAM, node.LIVE_VERSION_PARAM);
   });
 
   it('need no eval in the browser', () => {

@@ -29,7 +29,22 @@ function setup() {
   return { timers, network, connection, current, renewals: () => renewals };
 }
 
-const welcome = { type: 'welcome', v: 1, user: 'sue', scope: '*', expiresAt: '2026-11-27T18:00:00.000Z' };
+const welcome = {
+  type: 'welcome',
+  v: 2,
+  user: 'sue',
+  scope: '*',
+  expiresAt: '2026-11-27T18:00:00.000Z',
+  heartbeatSeconds: 15,
+};
+
+/** Lets time pass on a healthy link: a heartbeat every 15 s, as the hub sends them. */
+function pass(s: ReturnType<typeof setup>, ms: number, seq: number): void {
+  for (let left = ms; left > 0; left -= 15_000) {
+    s.timers.advance(Math.min(15_000, left));
+    s.network.last.receive({ type: 'heartbeat', at: new Date(s.timers.now()).toISOString(), seq });
+  }
+}
 
 describe('supervisor live view', () => {
   it('shows every site from the snapshot, then applies changes as they come', () => {
@@ -100,10 +115,92 @@ describe('supervisor live view', () => {
     const s = setup();
     s.connection.start();
     s.network.last.receive({ ...welcome, expiresAt: '2026-11-27T10:10:00.000Z' });
-    s.timers.advance(8 * 60_000);
+    pass(s, 8 * 60_000, 0);
     await flush();
     assert.equal(s.renewals(), 1);
     assert.deepEqual(s.network.last.sent, [{ type: 'auth', token: 'jwt-1' }]);
+  });
+});
+
+describe('supervisor live view on a dead socket', () => {
+  it('asks the hub for the protocol version with heartbeats', () => {
+    const s = setup();
+    s.connection.start();
+    assert.equal(s.network.last.url, 'ws://hub.test/api/v1/live?v=2');
+  });
+
+  it('stays live through a quiet hour while heartbeats arrive', () => {
+    const s = setup();
+    s.connection.start();
+    s.network.last.receive(welcome, { type: 'snapshot', seq: 4, sites: [site('moscow')] });
+    pass(s, 60 * 60_000, 4);
+    assert.equal(s.current().phase, 'live');
+    assert.equal(s.current().inSync, true);
+    assert.equal(s.network.sockets.length, 1);
+    assert.equal(s.network.last.closedWith, null);
+  });
+
+  it('silence for two heartbeat intervals closes the socket, shows reconnecting, and starts again from a snapshot', () => {
+    const s = setup();
+    s.connection.start();
+    const first = s.network.last;
+    first.receive(welcome, { type: 'snapshot', seq: 4, sites: [site('moscow')] });
+    s.timers.advance(20_000);
+    first.receive({ type: 'heartbeat', at: T0, seq: 4 });
+    s.timers.advance(30_000);
+    assert.equal(s.current().phase, 'live', 'one missed heartbeat is not yet a dead socket');
+    s.timers.advance(1_500);
+    assert.equal(first.closedWith?.code, 4000);
+    assert.equal(s.current().phase, 'reconnecting');
+    assert.equal(s.current().inSync, false, 'what is shown may be stale');
+    first.receive({ type: 'changes', seq: 5, changes: [{ kind: 'call', site: 'moscow', call: liveCall('late') }] });
+    assert.equal(s.current().live.sites.get('moscow')?.calls.length, 0, 'the dead socket is no longer heard');
+    s.timers.advance(500);
+    assert.equal(s.network.sockets.length, 2);
+    s.network.last.receive(welcome, { type: 'snapshot', seq: 1, sites: [site('moscow', { calls: [liveCall('c9')] })] });
+    assert.equal(s.current().phase, 'live');
+    assert.equal(s.current().inSync, true);
+    assert.deepEqual(
+      s
+        .current()
+        .live.sites.get('moscow')
+        ?.calls.map((c) => c.callId),
+      ['c9'],
+    );
+  });
+
+  it('gives up on a socket that never says welcome and tries again', () => {
+    const s = setup();
+    s.connection.start();
+    s.timers.advance(9_000);
+    assert.equal(s.current().phase, 'connecting');
+    s.timers.advance(1_000);
+    assert.equal(s.network.sockets[0]?.closedWith?.code, 4000);
+    assert.equal(s.current().phase, 'reconnecting');
+    s.timers.advance(500);
+    assert.equal(s.network.sockets.length, 2);
+  });
+
+  it('a heartbeat announcing changes it never received asks for a fresh snapshot', () => {
+    const s = setup();
+    s.connection.start();
+    const socket = s.network.last;
+    socket.receive(welcome, { type: 'snapshot', seq: 3, sites: [site('moscow')] });
+    socket.receive({ type: 'heartbeat', at: T0, seq: 3 });
+    assert.deepEqual(socket.sent, [], 'an up-to-date heartbeat changes nothing');
+    socket.receive({ type: 'heartbeat', at: T0, seq: 5 });
+    assert.deepEqual(socket.sent, [{ type: 'resync' }]);
+    assert.equal(s.current().inSync, false);
+  });
+
+  it('a version 1 hub, which sends no heartbeats, is not taken for a dead one', () => {
+    const s = setup();
+    s.connection.start();
+    const { heartbeatSeconds: _none, ...v1 } = { ...welcome, v: 1 };
+    s.network.last.receive(v1, { type: 'snapshot', seq: 1, sites: [site('moscow')] });
+    s.timers.advance(10 * 60_000);
+    assert.equal(s.current().phase, 'live');
+    assert.equal(s.network.last.closedWith, null);
   });
 });
 
