@@ -99,7 +99,45 @@ for (const engine of ENGINES) {
       });
       assert.equal(afterLogout.status, 401);
       assert.equal(afterLogout.body.error.code, 'HUB_ERR_UNAUTHENTICATED');
-      assert.equal((await api(t.url, 'GET', '/api/v1/auth/session', { as: { cookie: s.cookie } })).status, 401);
+      assert.equal(
+        (await api(t.url, 'GET', '/api/v1/auth/session', { as: { cookie: s.cookie } })).status,
+        204,
+        'the page learns that nobody is logged in any more',
+      );
+      const withOldCookie = await api(t.url, 'POST', '/api/v1/auth/token', { as: { cookie: s.cookie, csrf: s.csrf } });
+      assert.equal(withOldCookie.status, 401);
+    });
+
+    it('answers "who is logged in" with 204 when nobody is, while every other endpoint still answers 401', async () => {
+      const nobody = await api(t.url, 'GET', '/api/v1/auth/session');
+      assert.equal(nobody.status, 204);
+      assert.equal(nobody.body, '', 'no body');
+      const unknownCookie = await api(t.url, 'GET', '/api/v1/auth/session', {
+        as: { cookie: 'callgate_session=not-a-session' },
+      });
+      assert.equal(unknownCookie.status, 204);
+      for (const [method, path] of [
+        ['POST', '/api/v1/auth/token'],
+        ['POST', '/api/v1/auth/logout'],
+        ['GET', '/api/v1/contacts?q=a'],
+        ['GET', '/api/v1/calls'],
+        ['GET', '/api/v1/dispositions'],
+      ] as const) {
+        const r = await api<ApiErrorBody>(t.url, method, path);
+        assert.equal(r.status, 401, `${method} ${path}`);
+        assert.equal(r.body.error.code, 'HUB_ERR_UNAUTHENTICATED');
+      }
+      const s = await login(t.url, 'anna', PASSWORD);
+      const viaCookie = await api<SessionInfo>(t.url, 'GET', '/api/v1/auth/session', { as: { cookie: s.cookie } });
+      assert.equal(viaCookie.status, 200);
+      assert.equal(viaCookie.body.user.id, 'anna');
+      const docs = await api<{ paths: Record<string, { get?: { responses?: Record<string, unknown> } }> }>(
+        t.url,
+        'GET',
+        '/api/docs/json',
+      );
+      const documented = Object.keys(docs.body.paths['/api/v1/auth/session']?.get?.responses ?? {});
+      assert.ok(documented.includes('200') && documented.includes('204'), `documented: ${documented.join(', ')}`);
     });
 
     it('refuses an expired token, a tampered one and one signed by a key it did not publish', async () => {
@@ -240,7 +278,11 @@ for (const engine of ENGINES) {
       assert.equal((await api(t.url, 'GET', '/api/v1/auth/session', { as: { token: s.token } })).status, 401);
       const s2 = await login(t.url, 'mark', 'a brand new one');
       await api(t.url, 'PATCH', '/api/v1/users/mark', { as: { token: admin.token }, body: { disabled: true } });
-      assert.equal((await api(t.url, 'GET', '/api/v1/auth/session', { as: { cookie: s2.cookie } })).status, 401);
+      assert.equal((await api(t.url, 'GET', '/api/v1/auth/session', { as: { cookie: s2.cookie } })).status, 204);
+      const disabledCookie = await api(t.url, 'POST', '/api/v1/auth/token', {
+        as: { cookie: s2.cookie, csrf: s2.csrf },
+      });
+      assert.equal(disabledCookie.status, 401);
       const r = await api<ApiErrorBody>(t.url, 'POST', '/api/v1/auth/login', {
         body: { username: 'mark', password: 'a brand new one' },
       });

@@ -57,6 +57,9 @@ export interface HubClientOptions {
 
 const UNREACHABLE_STATUSES = new Set([502, 503, 504]);
 const SAFE_METHODS = new Set(['GET', 'HEAD']);
+/** `GET /auth/session`: the session (200), or nothing when nobody is logged in (204). */
+const sessionOrNobody = (value: unknown): value is SessionInfo | undefined =>
+  value === undefined || checks.sessionInfo(value);
 
 export class HubClient {
   readonly #base: string;
@@ -83,16 +86,12 @@ export class HubClient {
     return response;
   }
 
-  /** The current session, or null when not logged in. */
+  /** The current session, or null when nobody is logged in (the hub answers 204, not an error). */
   async session(): Promise<SessionInfo | null> {
-    try {
-      const info = await this.#request('GET', '/auth/session', checks.sessionInfo, { auth: false });
-      this.#csrfToken = info.csrfToken;
-      return info;
-    } catch (error) {
-      if (error instanceof HubRequestError && error.status === 401) return null;
-      throw error;
-    }
+    const info = await this.#request('GET', '/auth/session', sessionOrNobody, { auth: false });
+    if (info === undefined) return null;
+    this.#csrfToken = info.csrfToken;
+    return info;
   }
 
   renewToken(): Promise<OperatorToken> {

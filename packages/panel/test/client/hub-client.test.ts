@@ -130,8 +130,22 @@ describe('hub client', () => {
     respond = (_req, res) => json(res, 401, { error: { code: 'HUB_ERR_UNAUTHENTICATED', message: 'not logged in' } });
     await assert.rejects(client().listCalls({}), { code: 'HUB_ERR_UNAUTHENTICATED' });
     assert.equal(sessionEnded, 1);
-    assert.equal(await client().session(), null, 'no session on start is not an error');
-    assert.equal(sessionEnded, 1);
+  });
+
+  it('asking who is logged in: 204 means nobody, which is not an error and ends no session', async () => {
+    sessionEnded = 0;
+    respond = (_req, res) => {
+      res.writeHead(204);
+      res.end();
+    };
+    assert.equal(await client().session(), null);
+    assert.equal(sessionEnded, 0);
+    respond = (_req, res) => json(res, 200, login.session);
+    const hub = client();
+    assert.equal((await hub.session())?.user.id, 'anna');
+    respond = (_req, res) => json(res, 200, login.token);
+    await hub.renewToken();
+    assert.equal(seen[seen.length - 1]?.headers['x-csrf-token'], 'csrf-123', 'the CSRF token came with the session');
   });
 
   it('an answer outside the API is refused before any screen sees it', async () => {

@@ -71,16 +71,30 @@ export function authRoutes({ core, secureCookie }: AuthRoutesOptions): FastifyPl
     app.get(
       '/auth/session',
       {
+        // "Nobody is logged in" is an answer here, not an error: the panel asks on every page
+        // load, and a 401 would be a console error on every visit to the login page. A bad or
+        // expired Authorization header is still refused (only a missing or stale cookie is
+        // "nobody").
+        config: { auth: 'optional' },
         schema: {
           tags: ['auth'],
           summary: 'Who is logged in, and the CSRF token for cookie requests',
-          response: { 200: SessionInfo, ...errors },
+          description:
+            '200 with the session when the cookie (or bearer token) belongs to an open session; ' +
+            '204 with no body when nobody is logged in (no cookie, or the session ended).',
+          response: {
+            200: SessionInfo,
+            204: Type.Null({ description: 'Nobody is logged in' }),
+            ...errors,
+          },
         },
       },
-      async (request) => {
+      async (request, reply) => {
+        if (request.principal === null) return reply.code(204).send(null);
         const principal = userOf(request);
         const session = await core.sessions.fromId(principal.sessionId);
-        if (!session) throw new Error('session vanished during the request');
+        // Ended between the authentication hook and here (a logout racing this request).
+        if (!session) return reply.code(204).send(null);
         return core.auth.info(session, request.csrfToken ?? '');
       },
     );
