@@ -107,6 +107,23 @@ describe('live view', () => {
     assert.deepEqual(v.state()[0]?.calls, []);
   });
 
+  it("shows a click-to-call as dialling once the customer's phone rings, then talking", () => {
+    const { v } = view();
+    v.applySnapshot(snapshot());
+    const info = { ...callInfo('cc1'), direction: 'outbound' as const, line: null, queue: null, crmRef: 'deal-7' };
+    v.applyEvent({ type: 'call.offered', at: iso(1), ...info, operatorId: 'anna' });
+    assert.equal(v.state()[0]?.calls[0]?.state, 'ringing', "the operator's own phone rings first");
+    v.applyEvent({ type: 'call.dialing', at: iso(2), ...info, operatorId: 'anna' });
+    assert.deepEqual(
+      [v.state()[0]?.calls[0]?.state, v.state()[0]?.calls[0]?.operatorIds, v.state()[0]?.calls[0]?.crmRef],
+      ['dialing', ['anna'], 'deal-7'],
+    );
+    v.applyEvent({ type: 'call.answered', at: iso(5), ...info, operatorId: 'anna' });
+    assert.deepEqual([v.state()[0]?.calls[0]?.state, v.state()[0]?.calls[0]?.answeredAt], ['talking', iso(5)]);
+    v.applyEvent({ type: 'call.dialing', at: iso(6), ...info, operatorId: 'anna' });
+    assert.equal(v.state()[0]?.calls[0]?.state, 'talking', 'a late report never turns a talking call back');
+  });
+
   it('counts each call once in offered, answered and abandoned, however often it is reported', () => {
     const { v } = view();
     v.applySnapshot(snapshot({ calls: [] }));

@@ -6,7 +6,9 @@
  * supervisor socket batches per tick.
  *
  * Events for a call the view does not know (held, resumed, offer-ended, transferred before any
- * call.queued/offered/answered) are ignored: the next snapshot brings the call.
+ * call.queued/offered/dialing/answered) are ignored: the next snapshot brings the call.
+ * `call.consulting` changes nothing here: the customer is already on hold (`call.held`), and the
+ * colleague's ringing phone was a `call.offered`.
  */
 import type {
   CallRecord,
@@ -128,6 +130,12 @@ export class LiveView {
         changes.push({ kind: 'call', site, call });
         break;
       }
+      case 'call.dialing': {
+        // An operator's own call (click-to-call) now rings at the customer's end.
+        const call = this.upsertCall(s, event, 'dialing', event.operatorId);
+        changes.push({ kind: 'call', site, call });
+        break;
+      }
       case 'call.answered': {
         const call = this.upsertCall(s, event, 'talking', event.operatorId);
         const queuedAt = s.queuedAt.get(event.callId);
@@ -240,7 +248,7 @@ export class LiveView {
 
   private upsertCall(
     s: SiteState,
-    event: Extract<DomainEvent, { type: 'call.queued' | 'call.offered' | 'call.answered' }>,
+    event: Extract<DomainEvent, { type: 'call.queued' | 'call.offered' | 'call.dialing' | 'call.answered' }>,
     state: LiveCall['state'],
     operatorId?: string,
   ): LiveCall {
