@@ -83,4 +83,24 @@ describe('supervisor dashboard in a browser', () => {
     await waitForText(detail, 'Customer');
     await waitForText(detail, 'No disposition saved.');
   });
+
+  it('the login screen logs no console error: on a first visit, and after logging out and reloading', async () => {
+    // Its own browser context: a fresh cookie jar, and logging out here does not end sue's tab.
+    const visitor = await openPanel(browser, center.url);
+    const loginForm = visitor.page.locator('input[name="username"]');
+    await loginForm.waitFor();
+    await visitor.page.waitForLoadState('networkidle');
+    assert.deepEqual(visitor.errors, [], 'asking the hub who is logged in is not an error');
+
+    await logIn(visitor, 'sue');
+    await waitForAttribute(visitor.page.locator('[data-testid="live-badge"] [data-phase]'), 'data-phase', 'live');
+    await visitor.page.getByRole('button', { name: 'Log out' }).click();
+    await loginForm.waitFor();
+    // The ended session's cookie may still be in the jar; a reload asks with it.
+    await visitor.page.reload();
+    await loginForm.waitFor();
+    await visitor.page.waitForLoadState('networkidle');
+    assert.deepEqual(visitor.errors, []);
+    await visitor.context.close();
+  });
 });
