@@ -263,6 +263,7 @@ export const OperatorEvent = Type.Union([
         Type.Literal('call.answered'),
         Type.Literal('call.held'),
         Type.Literal('call.resumed'),
+        Type.Literal('call.consulting'),
         Type.Literal('call.transferred'),
         Type.Literal('call.ended'),
       ]),

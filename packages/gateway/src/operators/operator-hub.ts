@@ -180,8 +180,13 @@ export class OperatorHub {
           event.callId,
           event.direction === 'outbound' ? 'call.dialing' : 'call.offered',
         );
+      case 'call.dialing':
+        // Click-to-call: the operator's phone answered and the customer's phone is being rung.
+        return this.#callEvent(event.operatorId, event.callId, 'call.dialing');
       case 'call.answered':
         return this.#callEvent(event.operatorId, event.callId, 'call.answered');
+      case 'call.consulting':
+        return this.#callEvent(event.operatorId, event.callId, 'call.consulting');
       case 'call.held':
         return this.#callEvent(event.operatorId, event.callId, 'call.held');
       case 'call.resumed':
@@ -211,6 +216,11 @@ export class OperatorHub {
       }
       case 'operator.status':
         return this.refreshStatus(event.status.operatorId);
+      default: {
+        // A new domain event type must be routed (or deliberately ignored) here.
+        const unrouted: never = event;
+        return unrouted;
+      }
     }
   }
 

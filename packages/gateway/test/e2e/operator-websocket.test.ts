@@ -69,9 +69,12 @@ describe('operator WebSocket against pbx-sim', () => {
       if (e.type === 'call.ended') records.push(e.record.outcome);
     });
     const answered = anna.next(isEvent('call.answered'));
+    // The operator sees the customer's phone ringing once their own phone has answered.
+    const dialing = anna.next(isEvent('call.dialing', (c) => c.state === 'dialing'));
     const reply = await anna.command({ name: 'dial', number: '+7 999 000-00-01', crmRef: 'deal-42' });
     assert.equal(reply.status, 'done', JSON.stringify(reply));
     assert.match(reply.callId ?? '', /^cg-/);
+    assert.equal(callOf(await dialing).callId, reply.callId);
     const talking = callOf(await answered);
     assert.equal(talking.callId, reply.callId);
     assert.equal(talking.number, '+79990000001');
