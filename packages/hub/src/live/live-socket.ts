@@ -117,6 +117,7 @@ export class LiveSocketServer {
   ): void {
     const version = requestedLiveVersion(requestUrl);
     if (version === null) {
+      socket.on('error', () => undefined); // a reset while closing is nothing to report
       socket.close(
         LiveCloseCode.UnsupportedVersion,
         `this hub speaks live view versions 1 to ${LIVE_PROTOCOL_VERSION}; reload the page`,
