@@ -311,8 +311,9 @@ function dialBegin(ctx: StepContext, caller: Channel | undefined, dest: Channel 
     ) {
       call.direction = 'internal';
     }
-  } else if (dest.kind === 'external' && call.customerLeg === undefined) {
-    // The first outside leg an operator's call dials is the customer (06, 07).
+  } else if (dest.kind === 'external' && (call.customerLeg ?? dest.uniqueid) === dest.uniqueid) {
+    // The first outside leg an operator's call dials is the customer (06, 07); it may have been
+    // adopted by a resync just before its `DialBegin`, without the number yet.
     call.customerLeg = dest.uniqueid;
     call.direction = call.origin === 'external' ? 'inbound' : 'outbound';
     if (call.customerNumber === null) {

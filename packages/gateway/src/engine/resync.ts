@@ -145,13 +145,23 @@ function adoptAge(ctx: StepContext, ch: Channel, ageMs: number): void {
 
 /**
  * Fills in what a call built from a snapshot cannot get from its first leg alone: the customer
- * of an operator's call (its outside leg), and the queue a customer is in (`Application: Queue`,
+ * of an operator's call (its outside leg, also when the operator's leg is already gone), and the
+ * queue a customer is in (`Application: Queue`,
  * `ApplicationData: support,tT` in recording 15; it stays `Queue` while the member talks).
  */
 function completeAdoptedCall(ctx: StepContext, call: Call, present: ReadonlyMap<string, SnapshotChannel>): void {
   const { state } = ctx;
+  const first = call.firstLeg === undefined ? undefined : call.channels.get(call.firstLeg);
+  if (first?.kind === 'external' && first.uniqueid !== call.key) {
+    // The channel that started the call is gone (Linkedid ≠ this Uniqueid): this outside leg
+    // was dialled — the customer of an operator's call (06, 07) —, it did not call in.
+    const dialled = [first.firstExten, first.callerIdNum].find((n) => looksExternal(state, n));
+    call.origin = 'operator';
+    call.direction = 'outbound';
+    call.line = null;
+    call.customerNumber = dialled === undefined ? null : normalizeNumber(dialled, state.config.defaultCountry);
+  }
   if (call.customerLeg === undefined) {
-    const first = call.firstLeg === undefined ? undefined : call.channels.get(call.firstLeg);
     for (const ch of call.channels.values()) {
       if (ch.kind !== 'external' || ch.hungUp) continue;
       call.customerLeg = ch.uniqueid;

@@ -2,14 +2,23 @@
  * Properties of the engine over the recordings (fast-check): the records do not depend on how
  * the byte stream was cut into reads, nor on unrelated events interleaved with the call's own
  * (RTCPSent, VarSet of other variables, CEL, Cdr, device states, unknown events, and the
- * events of another call).
+ * events of another call), and a gateway (re)started at any moment of a call records it once,
+ * as the call it is.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { AmiMessage, decodeTrace, type TraceLine } from '@callgate/ami';
 import { domainEventValidator, type CallRecord } from '@callgate/contracts';
-import { createEngineState, engineConfig, replayTrace, step } from '../../src/engine/index.js';
+import {
+  createEngineState,
+  engineConfig,
+  replayTrace,
+  step,
+  traceInputs,
+  type EngineInput,
+  type EngineState,
+} from '../../src/engine/index.js';
 import { CHANSIP, loadSite, loadTrace, PJSIP } from './support.js';
 
 const WITH_CALLS = [
@@ -156,7 +165,99 @@ function withoutIds(record: CallRecord): Omit<CallRecord, 'callId' | 'recordId'>
   return rest;
 }
 
+/** What `CoreShowChannels` would list at this moment, from an engine that saw everything. */
+function coreShowChannels(state: EngineState, now: number): AmiMessage[] {
+  const hms = (ms: number): string => {
+    const s = Math.max(0, Math.floor(ms / 1000));
+    const two = (n: number): string => String(n).padStart(2, '0');
+    return `${two(Math.floor(s / 3600))}:${two(Math.floor(s / 60) % 60)}:${two(s % 60)}`;
+  };
+  // Asterisk lists channels by name (recording 15).
+  return [...state.channels.values()]
+    .filter((ch) => !ch.hungUp)
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .map((ch) => {
+      const call = state.calls.get(ch.callKey);
+      const queue = call?.queue ?? null;
+      const inQueue = call?.customerLeg === ch.uniqueid && queue !== null;
+      return AmiMessage.fromHeaders([
+        ['Event', 'CoreShowChannel'],
+        ['ActionID', 'resync'],
+        ['Channel', ch.name],
+        ['ChannelState', String(ch.state)],
+        ['CallerIDNum', ch.callerIdNum],
+        ['CallerIDName', ch.callerIdName],
+        ['Context', ''],
+        ['Exten', ch.firstExten],
+        ['Uniqueid', ch.uniqueid],
+        ['Linkedid', ch.callKey],
+        ['Application', inQueue ? 'Queue' : ''],
+        ['ApplicationData', inQueue ? `${queue},tT` : ''],
+        ['Duration', hms(now - ch.createdAt)],
+        ['BridgeId', ch.bridgeId ?? ''],
+      ]);
+    });
+}
+
 describe('engine properties', () => {
+  it('a gateway started at any moment of a call records it once, as the call it is', () => {
+    // Not 09 (channel-less failures) and 16 (Asterisk restarts: its own resyncs).
+    const scenarios = WITH_CALLS.filter(([, s]) => !s.startsWith('09') && !s.startsWith('16'));
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...scenarios),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        ([version, scenario], cut) => {
+          const cfg = engineConfig(site[version]);
+          const inputs = [...traceInputs(trace(version, scenario), site[version])];
+          const at = Math.floor(cut * inputs.length);
+          const watcher = createEngineState(cfg, 0, { amiConnected: true });
+          const seen: CallRecord[] = [];
+          const late = createEngineState(cfg, 0);
+          const fromCut: CallRecord[] = [];
+          const run = (state: EngineState, input: EngineInput, t: number, into: CallRecord[]): void => {
+            for (const e of step(state, input, t).events) {
+              assert.ok(domainEventValidator.check(e), JSON.stringify(e));
+              if (e.type === 'call.ended') into.push(e.record);
+            }
+          };
+          inputs.forEach(({ at: t, input }, i) => {
+            if (i === at) run(late, { type: 'ami-resync', channels: coreShowChannels(watcher, t) }, t, fromCut);
+            run(watcher, input, t, seen);
+            // A gateway starting now knows nothing of click-to-calls asked for before it.
+            if (i >= at) run(late, input, t, fromCut);
+          });
+          const ids = fromCut.map((r) => r.callId);
+          assert.equal(new Set(ids).size, ids.length, `a call recorded twice: ${ids.join(', ')}`);
+          for (const r of fromCut) {
+            // A click-to-call whose id variable came before the cut has the derived id instead.
+            const same =
+              seen.find((w) => w.callId === r.callId) ??
+              seen.find((w) => w.direction === r.direction && w.customerNumber === r.customerNumber);
+            assert.ok(same, `${r.callId} is a call the full stream recorded`);
+            assert.deepEqual(
+              [r.direction, r.customerNumber, r.line],
+              [same.direction, same.customerNumber, same.line],
+              `${scenario} cut at ${at}: ${r.callId}`,
+            );
+            // Cut while the customer is already out of the bridge, nobody is seen talking: the
+            // record may miss the answer, but never invents one.
+            if (r.outcome === 'answered') assert.equal(same.outcome, 'answered');
+            if (r.incomplete && r.queue !== null) assert.equal(r.queue, same.queue);
+            // The operators who talked after the cut are the last ones who talked.
+            const ops = r.segments.map((x) => x.operatorId);
+            assert.deepEqual(
+              ops,
+              same.segments.slice(same.segments.length - ops.length).map((x) => x.operatorId),
+            );
+          }
+          assert.ok(fromCut.length <= seen.length);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
   it('gives the same records however the byte stream is cut into reads', () => {
     fc.assert(
       fc.property(
