@@ -12,6 +12,7 @@ import './engine/live-events.test.js';
 import './uplink/all.test.js';
 import './e2e/operator-websocket.test.js';
 import './doctor/doctor.test.js';
+import './e2e/operator-commands.test.js';
 import './telephony/pbx-sim.test.js';
 import './config/load-site-config.test.js';
 import './config/site-config-env.test.js';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { stringify } from 'yaml';
-import { startPbxSim, type PbxSim } from '@callgate/pbx-sim';
+import { startPbxSim, type AriOptions, type PbxSim } from '@callgate/pbx-sim';
 import { loadSiteConfig } from '../../src/config/index.js';
 import { startGateway, type RunningGateway } from '../../src/gateway.js';
 import { OperatorClient } from './operator-client.js';
@@ -37,11 +37,34 @@ export async function waitUntil(test: () => boolean, what: string, timeoutMs = 1
   }
 }
 
-export async function startHarness(overrides: Record<string, unknown> = {}): Promise<Harness> {
-  const sim = await startPbxSim();
+export interface HarnessOptions {
+  /**
+   * Serve ARI from pbx-sim and configure the gateway's hold from the browser with it
+   * (`hold: { method: ari, ariUrl: <the sim's ARI>, … }`).
+   */
+  ari?: Omit<AriOptions, 'port'>;
+}
+
+export async function startHarness(
+  overrides: Record<string, unknown> = {},
+  options: HarnessOptions = {},
+): Promise<Harness> {
+  const sim = await startPbxSim(options.ari ? { ari: { ...options.ari, port: 0 } } : {});
   const issuer = await testIssuer();
   const dir = mkdtempSync(join(tmpdir(), 'callgate-gw-'));
   writeFileSync(join(dir, 'ami.secret'), 'crm-secret\n', { mode: 0o600 });
+  const hold =
+    options.ari && sim.ari
+      ? {
+          hold: {
+            method: 'ari',
+            ariUrl: sim.ari.url,
+            ariUsername: options.ari.username,
+            ariPasswordFile: 'ari.secret',
+          },
+        }
+      : {};
+  if (options.ari) writeFileSync(join(dir, 'ari.secret'), `${options.ari.password}\n`, { mode: 0o600 });
   writeFileSync(join(dir, 'hub-keys.json'), JSON.stringify(issuer.jwks));
   const config = {
     site: { id: 'moscow', name: 'Moscow' },
@@ -58,6 +81,7 @@ export async function startHarness(overrides: Record<string, unknown> = {}): Pro
     hub: { publicKeyFile: 'hub-keys.json' },
     dataDir: 'data',
     logLevel: 'warn',
+    ...hold,
     ...overrides,
   };
   writeFileSync(join(dir, 'gateway.yaml'), stringify(config));
@@ -65,6 +89,7 @@ export async function startHarness(overrides: Record<string, unknown> = {}): Pro
   const gateway = await startGateway(loaded, {
     logger: pino({ level: process.env.CALLGATE_TEST_LOG ?? 'silent' }),
     ami: { reconnect: { initialDelayMs: 50, maxDelayMs: 500 } },
+    ...(loaded.ariPassword !== undefined ? { ariPassword: loaded.ariPassword } : {}),
   });
   await waitUntil(() => gateway.telephony.connected, 'the gateway is logged in to pbx-sim');
   const token = (operatorId: string, extension?: string): Promise<string> => {
