@@ -2,10 +2,11 @@
  * Putting a call on hold from the browser. AMI has no action that holds a channel; the only
  * AMI-only way is to Redirect both legs out of their bridge into holding contexts and re-bridge
  * them later, which tears down the bridge (new BridgeUniqueid, split CDRs, the phone shows no
- * hold). ARI's channel hold (`POST /ari/channels/{id}/hold`) instead indicates hold on the
- * operator's channel exactly as the phone's own hold key does: Asterisk raises the same `Hold`
- * event and plays music to the customer (recording 10), so the engine and the records need
- * nothing special. It is one local HTTP call on the Asterisk host (docs/asterisk.md).
+ * hold). ARI's channel hold (`POST /ari/channels/{id}/hold`) indicates hold on the operator's
+ * channel exactly as the phone's own hold key does (recording 10) — but only for channels in a
+ * Stasis application; Asterisk answers 409 for ordinary Queue()/Dial() calls. So this works at
+ * sites with ARI-driven call flows; elsewhere operators use the phone's hold key, which callgate
+ * tracks either way (docs/asterisk.md, "Hold").
  */
 import { GatewayError, GatewayErrorCode } from '../errors.js';
 
@@ -49,6 +50,14 @@ export function ariHoldControl(options: AriHoldOptions): HoldControl {
       );
     }
     if (response.status === 404) throw new GatewayError(GatewayErrorCode.UnknownCall, 'the channel is gone');
+    if (response.status === 409) {
+      // ARI only holds channels inside a Stasis application (res/ari/resource_channels.c);
+      // ordinary Queue()/Dial() calls are not (docs/asterisk.md, "Hold").
+      throw new GatewayError(
+        GatewayErrorCode.HoldUnavailable,
+        "this call cannot be held from the browser; use your phone's hold key",
+      );
+    }
     if (response.status === 401 || response.status === 403) {
       throw new GatewayError(GatewayErrorCode.HoldUnavailable, 'ARI refused the gateway credentials');
     }

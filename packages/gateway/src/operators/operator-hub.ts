@@ -186,7 +186,18 @@ export class OperatorHub {
       case 'call.answered':
         return this.#callEvent(event.operatorId, event.callId, 'call.answered');
       case 'call.consulting':
-        return this.#callEvent(event.operatorId, event.callId, 'call.consulting');
+        this.#callEvent(event.operatorId, event.callId, 'call.consulting');
+        // The colleague being consulted: their view of the call changes too (ringing → talking).
+        if (event.colleagueOperatorId !== null) {
+          const view = this.#liveView(event.colleagueOperatorId, event.callId);
+          if (view) {
+            this.#emit(event.colleagueOperatorId, {
+              kind: view.state === 'ringing' ? 'call.offered' : 'call.answered',
+              call: view,
+            });
+          }
+        }
+        return;
       case 'call.held':
         return this.#callEvent(event.operatorId, event.callId, 'call.held');
       case 'call.resumed':

@@ -3,9 +3,10 @@
  * pbx-sim over real AMI and ARI. Hold and unhold go through ARI (hold.method: ari), DTMF through
  * AMI PlayDTMF, transfers through BlindTransfer, Atxfer and CancelAtxfer.
  *
- * pbx-sim's ARI runs with `holdAnyChannel`: real Asterisk holds over ARI only channels inside a
- * Stasis application and answers 409 for an ordinary call (res/ari/resource_channels.c
- * find_control), which the gateway's hold design does not account for yet.
+ * pbx-sim's ARI runs with `holdAnyChannel` (as for a site whose calls run in a Stasis
+ * application). Real Asterisk holds over ARI only channels inside Stasis and answers 409 for an
+ * ordinary Queue()/Dial() call (res/ari/resource_channels.c find_control): the last suite shows
+ * what the operator gets then.
  */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
@@ -153,8 +154,13 @@ describe('operator call commands against pbx-sim (AMI + ARI)', () => {
       to: { operatorId: 'op-1002' },
     });
     assert.equal(start.status, 'done', JSON.stringify(start));
+    const annaConsults = anna.next(isEvent('call.consulting', (c) => c.callId === call.callId));
+    const borisTalks = boris.next(isEvent('call.answered', (c) => c.callId === call.callId && c.state === 'talking'));
     await answer('1002');
     await waitUntil(() => stateOf('op-1001', call.callId) === 'consulting', 'Anna consults Boris');
+    // Both panels follow the consultation: Anna's shows it, Boris's shows him talking.
+    assert.equal(callOf(await annaConsults).state, 'consulting');
+    await borisTalks;
     assert.equal(customerChannel(customer.channel)?.onHold, true, 'the customer waits on hold');
     const transferred = anna.next(isEvent('call.transferred', (c) => c.callId === call.callId));
     const complete = await anna.command({ name: 'attended-transfer-complete', callId: call.callId });
@@ -205,5 +211,38 @@ describe('operator call commands against pbx-sim (AMI + ARI)', () => {
       record?.segments.map((s) => [s.operatorId, s.endedBy]),
       [['op-1001', 'hangup']],
     );
+  });
+});
+
+describe('hold from the browser on an ordinary call (ARI answers 409, as real Asterisk does)', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness(
+      { wrapUp: { timeoutSeconds: 0 } },
+      { ari: { username: 'callgate', password: 'ari-secret' } },
+    );
+  });
+  after(async () => {
+    await h.stop();
+  });
+
+  it("tells the operator to use the phone's hold key, and the phone's hold is still tracked", async () => {
+    const anna = await h.login('op-1001');
+    const answered = anna.next(isEvent('call.answered'));
+    const customer = h.sim.control.customerCalls({ from: '79161230009', line: '74950000000' });
+    await waitUntil(() => h.sim.control.phone('1001').ringing, 'phone 1001 rings');
+    h.sim.control.phone('1001').answer();
+    const call = callOf(await answered);
+    const reply = await anna.command({ name: 'hold', callId: call.callId });
+    assert.equal(reply.status, 'failed');
+    assert.equal(reply.code, 'GW_ERR_HOLD_UNAVAILABLE');
+    assert.match(reply.message ?? '', /hold key/);
+    const held = anna.next(isEvent('call.held'));
+    h.sim.control.phone('1001').hold();
+    assert.equal(callOf(await held).state, 'on-hold');
+    const ended = anna.next(isEvent('call.ended'));
+    customer.hangup();
+    await ended;
+    anna.close();
   });
 });
