@@ -3,3 +3,4 @@ import './replay.test.js';
 import './ami.test.js';
 import './hub-admin.test.js';
 import './commands.test.js';
+import './demo-traffic.test.js';

@@ -47,3 +47,4 @@ export { startSimSites, type SimSite, type SimSites, type SimSitesOptions } from
 export { startHttpControl, type HttpControl } from './control/http-control.js';
 export { worldFromSite } from './control/site-world.js';
 export { formatMessage } from './ami/wire.js';
+export { Prng } from './model/prng.js';

@@ -3,19 +3,13 @@
  * pop-up shows a card) and some unknown numbers, a few impatient enough to abandon. Time is the
  * injected scheduler's; the random source is seeded so a demo run is reproducible.
  */
-import type { PbxSim } from '@callgate/pbx-sim';
+import { Prng, type PbxSim } from '@callgate/pbx-sim';
 import type { DemoContact, DemoSite } from './demo-world.js';
 
-/** mulberry32: small, fast, good enough for demo traffic. */
+/** A seeded random source in [0, 1): pbx-sim's generator, so a demo run is reproducible. */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const prng = new Prng(seed);
+  return () => prng.next();
 }
 
 export interface PlannedCall {
