@@ -98,6 +98,56 @@ describe('operator WebSocket against pbx-sim', () => {
     anna.close();
   });
 
+  it("click-to-call fails plainly when the operator's phone is not registered", async () => {
+    h.sim.control.phone('1003').unregister();
+    try {
+      await waitUntil(() => h.gateway.telephony.status('op-1003')?.phone === 'unavailable', 'phone 1003 unavailable');
+      const vera = await h.login('op-1003');
+      const reply = await vera.command({ name: 'dial', number: '79990000001' });
+      assert.equal(reply.status, 'failed');
+      assert.equal(reply.code, 'GW_ERR_PHONE_UNAVAILABLE');
+      vera.close();
+    } finally {
+      h.sim.control.phone('1003').register();
+    }
+  });
+
+  it('click-to-call hung up by the operator while the customer rings ends as cancelled', async () => {
+    const anna = await h.login('op-1001');
+    const dialing = anna.next(isEvent('call.dialing', (c) => c.state === 'dialing'));
+    const reply = await anna.command({ name: 'dial', number: '79990000003' });
+    assert.equal(reply.status, 'done');
+    const call = callOf(await dialing);
+    const ended = anna.next(isEvent('call.ended'));
+    assert.equal((await anna.command({ name: 'hangup', callId: call.callId })).status, 'done');
+    assert.equal(callOf(await ended).outcome, 'cancelled');
+    anna.close();
+  });
+
+  it('a reload mid-call shows the live call, and two tabs see the same events', async () => {
+    const first = await h.login('op-1001');
+    const second = await h.login('op-1001');
+    const offeredToBoth = Promise.all([first, second].map((tab) => tab.next(isEvent('call.offered'))));
+    const customer = h.sim.control.customerCalls({ from: '79161230042', line: '74950000000' });
+    const [a, b] = await offeredToBoth;
+    assert.deepEqual(a, b, 'both tabs got the same event, same sequence number');
+    const answered = first.next(isEvent('call.answered'));
+    await answer('1001');
+    const call = callOf(await answered);
+    // The page reloads: a new connection without resume gets a snapshot holding the call.
+    first.close();
+    const { client: reloaded, welcome } = await OperatorClient.login(h.gateway.url, await h.token('op-1001'));
+    assert.equal(welcome.resumed, false);
+    const live = welcome.snapshot?.calls.find((c) => c.callId === call.callId);
+    assert.equal(live?.state, 'talking');
+    assert.equal(live?.number, '+79161230042');
+    const endedEverywhere = Promise.all([reloaded, second].map((tab) => tab.next(isEvent('call.ended'))));
+    customer.hangup();
+    await endedEverywhere;
+    reloaded.close();
+    second.close();
+  });
+
   it('a command sent twice runs once, and the repeat says so', async () => {
     const anna = await h.login('op-1001');
     await waitUntil(() => h.gateway.telephony.callsOf('op-1001').length === 0, 'no call in progress');
