@@ -15,6 +15,7 @@ import { GatewayError, GatewayErrorCode } from './errors.js';
 import type { JSONWebKeySet } from 'jose';
 import { createTokenVerifier, type TokenVerifier } from './auth/token-verifier.js';
 import type { LoadedSiteConfig } from './config/index.js';
+import { applyDirectory, directoryChanges, readCachedDirectory } from './config/site-directory.js';
 import { GatewayMetrics } from './gateway-metrics.js';
 import { CommandExecutor } from './operators/command-executor.js';
 import { openCommandStore, type CommandStore } from './operators/command-store.js';
@@ -91,8 +92,19 @@ async function initialHubKeys(config: SiteConfig, logger: Logger): Promise<JSONW
 }
 
 export async function startGateway(loaded: LoadedSiteConfig, options: GatewayOptions = {}): Promise<RunningGateway> {
-  const { config } = loaded;
+  let config = loaded.config;
+  // The hub's directory (operators, queues) as last delivered over the uplink wins over the file.
+  const cached = config.hub.url === undefined ? undefined : await readCachedDirectory(config.dataDir);
+  let directoryNote: string | undefined;
+  if (cached) {
+    const result = applyDirectory(config, cached);
+    config = result.config;
+    directoryNote = result.applied
+      ? `operators and queues from the hub's directory (${cached.generatedAt})`
+      : `the hub's cached directory was not applied: ${result.reason}`;
+  }
   const logger = options.logger ?? createLogger(config);
+  if (directoryNote !== undefined) logger.info({ operators: config.operators.length }, directoryNote);
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const verifier = createTokenVerifier(config.site.id, await initialHubKeys(config, logger));
   const store: CommandStore = openCommandStore(join(config.dataDir, 'commands.db'));
@@ -133,6 +145,15 @@ export async function startGateway(loaded: LoadedSiteConfig, options: GatewayOpt
     subscribe: (listener) => telephony.onDomainEvent(listener),
     snapshot: () => telephony.snapshot(),
     onKeys: (jwks) => verifier.setKeys(jwks),
+    onDirectory: (directory) => {
+      // Applied at the next start (it is cached); a running engine keeps the operators it has.
+      if (directoryChanges(config, directory)) {
+        logger.warn(
+          { operators: directory.operators.length },
+          "the hub changed this site's operators or queues; restart the gateway to apply",
+        );
+      }
+    },
     onCommand: (command, commandId) => hubCommands.handle(command, commandId),
     ...options.uplink,
   });

@@ -17,3 +17,4 @@ import './telephony/pbx-sim.test.js';
 import './config/load-site-config.test.js';
 import './config/site-config-env.test.js';
 import './errors-documented.test.js';
+import './config/site-directory.test.js';

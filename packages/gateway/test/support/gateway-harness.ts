@@ -43,6 +43,8 @@ export interface HarnessOptions {
    * (`hold: { method: ari, ariUrl: <the sim's ARI>, … }`).
    */
   ari?: Omit<AriOptions, 'port'>;
+  /** Called with the site's directory before the gateway starts (to place cached files). */
+  prepare?: (dir: string) => void;
 }
 
 export async function startHarness(
@@ -85,6 +87,7 @@ export async function startHarness(
     ...overrides,
   };
   writeFileSync(join(dir, 'gateway.yaml'), stringify(config));
+  options.prepare?.(dir);
   const loaded = await loadSiteConfig(join(dir, 'gateway.yaml'));
   const gateway = await startGateway(loaded, {
     logger: pino({ level: process.env.CALLGATE_TEST_LOG ?? 'silent' }),

@@ -1,0 +1,48 @@
+/**
+ * The hub's directory of a site (operators with their extensions, endpoints and queues; queues
+ * with their operator-facing labels) applied over the gateway's own configuration file. The hub
+ * is where admins manage people, so when it has a directory for the site, its operators and
+ * queues win; everything else (AMI, dialing, listen, wrap-up…) stays the file's. The gateway
+ * caches the last directory the uplink delivered and applies it at start.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DIRECTORY_CACHE_FILE } from '../uplink/gateway-uplink.js';
+import { parseSiteConfig, siteDirectoryValidator, type SiteConfig, type SiteDirectory } from '@callgate/contracts';
+
+export type DirectoryResult =
+  { applied: true; config: SiteConfig } | { applied: false; config: SiteConfig; reason: string };
+
+export function applyDirectory(config: SiteConfig, directory: SiteDirectory): DirectoryResult {
+  if (directory.site !== config.site.id) {
+    return { applied: false, config, reason: `the directory is for site ${directory.site}` };
+  }
+  if (directory.operators.length === 0) {
+    return { applied: false, config, reason: 'the hub has no operators for this site yet' };
+  }
+  const merged = parseSiteConfig({ ...config, operators: directory.operators, queues: directory.queues });
+  if (!merged.ok) return { applied: false, config, reason: merged.error.message };
+  return { applied: true, config: merged.value };
+}
+
+/** The cached directory, or undefined when there is none or it is unreadable (then ignored). */
+export async function readCachedDirectory(dataDir: string): Promise<SiteDirectory | undefined> {
+  let text: string;
+  try {
+    text = await readFile(join(dataDir, DIRECTORY_CACHE_FILE), 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    const parsed = siteDirectoryValidator.parse(JSON.parse(text));
+    return parsed.ok ? parsed.value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when a new directory would change who the gateway serves. */
+export function directoryChanges(config: SiteConfig, directory: SiteDirectory): boolean {
+  const key = (ops: SiteConfig['operators'], queues: SiteConfig['queues']): string => JSON.stringify({ ops, queues });
+  return key(config.operators, config.queues) !== key(directory.operators, directory.queues);
+}
