@@ -113,9 +113,17 @@ export const SimSiteConfig = Type.Object(
       { additionalProperties: false, default: { firstExtension: '2001', namePrefix: 'Operator ' } },
     ),
     queues: Type.Array(SimQueueConfig, { default: [] }),
-    lines: Type.Array(Type.Object({ number: Digits, queue: QueueName }, { additionalProperties: false }), {
-      default: [],
-    }),
+    /**
+     * Lines (DIDs) and where `from-pstn` sends them: `queue` (Answer, Queue) or `extension`, one
+     * operator's phone (Dial without Answer). Exactly one of the two (parseSimConfig checks it).
+     */
+    lines: Type.Array(
+      Type.Object(
+        { number: Digits, queue: Type.Optional(QueueName), extension: Type.Optional(Extension) },
+        { additionalProperties: false },
+      ),
+      { default: [] },
+    ),
     trunk: Type.Object(
       {
         name: Type.String({ default: 'pstn', pattern: '^[A-Za-z0-9_-]+$' }),
@@ -197,15 +205,27 @@ export function parseSimConfig(input: unknown): Result<SimConfig> {
         problems.push({ path: `sites[${i}].ami.users[${j}]`, reason: 'needs exactly one of secret or secretFile' });
       }
     });
+    site.lines.forEach((l, j) => {
+      if ((l.queue === undefined) === (l.extension === undefined)) {
+        problems.push({ path: `sites[${i}].lines[${j}]`, reason: 'needs exactly one of queue or extension' });
+      }
+    });
     if (site.lab) return;
     const queues = new Set(site.queues.map((q) => q.name));
     site.operators.queues.forEach((q, j) => {
       if (!queues.has(q))
         problems.push({ path: `sites[${i}].operators.queues[${j}]`, reason: `queue "${q}" is not in queues` });
     });
+    const extensions = operatorExtensions(site.operators);
     site.lines.forEach((l, j) => {
-      if (!queues.has(l.queue))
+      if (l.queue !== undefined && !queues.has(l.queue))
         problems.push({ path: `sites[${i}].lines[${j}].queue`, reason: `queue "${l.queue}" is not in queues` });
+      if (l.extension !== undefined && !extensions.has(l.extension)) {
+        problems.push({
+          path: `sites[${i}].lines[${j}].extension`,
+          reason: `extension "${l.extension}" is not an operator's (operators are ${describeRange(extensions)})`,
+        });
+      }
     });
     const lines = new Set(site.lines.map((l) => l.number));
     site.load?.lines?.forEach((l, j) => {
@@ -217,6 +237,21 @@ export function parseSimConfig(input: unknown): Result<SimConfig> {
   });
   if (problems.length > 0) return { ok: false, error: new ContractError('simulator configuration', problems) };
   return { ok: true, value: config };
+}
+
+/** The extensions `operators` numbers: `count` of them from `firstExtension`, same width. */
+function operatorExtensions(ops: SimSiteConfig['operators']): Set<string> {
+  const first = Number(ops.firstExtension);
+  const width = ops.firstExtension.length;
+  const out = new Set<string>();
+  for (let k = 0; k < ops.count; k++) out.add(String(first + k).padStart(width, '0'));
+  return out;
+}
+
+function describeRange(extensions: Set<string>): string {
+  const all = [...extensions];
+  if (all.length === 0) return 'none: operators.count is 0';
+  return all.length === 1 ? String(all[0]) : `${all[0]}–${all.at(-1)}`;
 }
 
 // ---- HTTP control interface bodies (docs/pbx-sim.md, "HTTP control") -----------------------

@@ -1,5 +1,6 @@
 // The pbx-sim package's single test entry (one process per package; see scripts/test.mjs).
 import './model/queue-call.test.js';
+import './model/direct-line.test.js';
 import './ami/ami-server.test.js';
 import './control/click-to-call.test.js';
 import './control/restart.test.js';

@@ -39,6 +39,14 @@ export function dialplanOf(world: World, context: string): DialplanPriority[] | 
   };
   if (context === c.inbound) {
     for (const line of world.config.lines) {
+      if (line.extension !== undefined) {
+        add(line.number, [
+          ['NoOp', `Direct call to ${line.extension} from \${CALLERID(all)}`],
+          ['Dial', `${tech}/${line.extension},${world.config.internalDialTimeoutSeconds},tT`],
+          ['Hangup', ''],
+        ]);
+        continue;
+      }
       add(line.number, [
         ['NoOp', `Inbound call to ${line.queue} from \${CALLERID(all)}`],
         ['Answer', ''],

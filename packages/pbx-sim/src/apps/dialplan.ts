@@ -3,6 +3,7 @@
  * configured world:
  *
  *   [from-pstn]  <line DID> => NoOp(Inbound call to <queue> from ${CALLERID(all)}), Answer(), Queue(<queue>,tT), Hangup()
+ *                <direct DID> => NoOp(Direct call to <ext> from ${CALLERID(all)}), Dial(<tech>/<ext>,20,tT), Hangup()
  *   [internal]   <phone extension> => NoOp(Internal call to ${EXTEN}), Dial(<tech>/${EXTEN},20,tT), Hangup()
  *                <external number> => Goto(outbound,${EXTEN},1)
  *   [outbound]   <external number> => NoOp(Click-to-call to ${EXTEN} CRM_CALL_ID=${CRM_CALL_ID}),
@@ -105,7 +106,10 @@ export function dialPhone(
   world: World,
   ch: Channel,
   extension: string,
-  hooks: DialplanHooks & { afterBridgeEnter?: (caller: Channel) => void } = {},
+  hooks: DialplanHooks & {
+    afterBridgeEnter?: (caller: Channel) => void;
+    onBridged?: (dial: DialCall) => void;
+  } = {},
 ): DialCall {
   const phone = world.phone(extension);
   const tech = world.flavour.tech;
@@ -129,6 +133,7 @@ export function dialPhone(
       timeoutSeconds: world.config.internalDialTimeoutSeconds,
       afterDial: (caller) => hangupApp(world, caller, 3),
       ...(hooks.afterBridgeEnter ? { afterBridgeEnter: hooks.afterBridgeEnter } : {}),
+      ...(hooks.onBridged ? { onBridged: hooks.onBridged } : {}),
     },
   );
   hooks.onDial?.(dial);

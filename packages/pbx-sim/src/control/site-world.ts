@@ -1,7 +1,7 @@
 /**
  * A simulated site as the configuration file describes it (contracts `SimSiteConfig`) → the
  * world model's `WorldConfig`: operators numbered from `firstExtension`, every operator in
- * the listed queues, lines, trunk numbers.
+ * the listed queues, lines (each to a queue or to one operator's extension), trunk numbers.
  */
 import type { SimNumberBehaviour, SimSiteConfig } from '@callgate/contracts';
 import { mean } from '../load/distributions.js';
@@ -51,7 +51,12 @@ export function worldFromSite(site: SimSiteConfig): WorldConfig {
       ? world.phones.map((p) => ({ interface: `${tech}/${p.extension}`, name: p.name, penalty: 0 }))
       : [],
   }));
-  world.lines = site.lines.map((l) => ({ number: l.number, queue: l.queue }));
+  // parseSimConfig checked that each line names exactly one of queue and extension.
+  world.lines = site.lines.map((l) =>
+    l.extension !== undefined
+      ? { number: l.number, extension: l.extension }
+      : { number: l.number, queue: l.queue ?? '' },
+  );
   world.trunk = {
     name: site.trunk.name,
     defaultNumber: site.trunk.defaultNumber ? toNumberBehaviour(site.trunk.defaultNumber) : numberBehaviour(),

@@ -65,10 +65,26 @@ export interface QueueConfig {
   members: QueueMemberConfig[];
 }
 
-export interface LineConfig {
+/**
+ * A line (DID) and where `from-pstn` sends its calls: a queue (`Answer()`, `Queue(<queue>,tT)`,
+ * the lab's lines) or one operator's phone (`Dial(<tech>/<extension>,20,tT)` without `Answer()`,
+ * a typical DID-to-desk route). Exactly one of `queue` and `extension`.
+ */
+export type LineConfig = LineToQueue | LineToExtension;
+
+export interface LineToQueue {
   /** The DID as the trunk delivers it (`74950000000`). */
   number: string;
   queue: string;
+  extension?: never;
+}
+
+export interface LineToExtension {
+  /** The DID as the trunk delivers it (`74950000002`). */
+  number: string;
+  /** The phone the line rings (`1002`), one of `phones`. */
+  extension: string;
+  queue?: never;
 }
 
 export interface WorldConfig {
