@@ -9,7 +9,7 @@ import { afterEach, describe, it } from 'node:test';
 import { actions } from '@callgate/ami';
 import type { CallRecord } from '@callgate/contracts';
 import { callRecordValidator } from '@callgate/contracts';
-import { labWorld } from '@callgate/pbx-sim';
+import { labWorld, type FlavourId, type WorldConfig } from '@callgate/pbx-sim';
 import { startHarness, type SimHarness } from './sim-harness.js';
 
 let h: SimHarness | undefined;
@@ -28,6 +28,14 @@ function one(records: CallRecord[]): CallRecord {
   const r = records[0] as CallRecord;
   assert.ok(callRecordValidator.check(r), JSON.stringify(r));
   return r;
+}
+
+/** The lab world plus a line that rings operator 1002's phone directly (no queue). */
+const DIRECT_LINE = '74950000002';
+function directLineWorld(flavour: FlavourId = 'asterisk-22'): WorldConfig {
+  const world = labWorld(flavour);
+  world.lines.push({ number: DIRECT_LINE, extension: '1002' });
+  return world;
 }
 
 const offers = (r: CallRecord): Array<[string, string]> => r.offers.map((o) => [o.operatorId, o.result]);
@@ -149,6 +157,121 @@ describe('telephony link against pbx-sim (real TCP)', () => {
     ]);
     assert.equal(r.offers[0]?.ringSeconds, 10.0);
     assert.deepEqual([r.outcome, r.hangupBy], ['answered', 'operator']);
+  });
+
+  it("a customer dialling an operator's direct line: the phone rings, the operator answers, the customer hangs up", async () => {
+    const x = await harness({ world: directLineWorld() });
+    const call = x.sim.control.customerCalls({ from: '79161234567', name: 'Иван Петров', line: DIRECT_LINE });
+    await x.settle();
+    const offered = x.events.filter((e) => e.type === 'call.offered');
+    assert.deepEqual(
+      offered.map((e) => e.type === 'call.offered' && [e.operatorId, e.direction, e.customerNumber, e.line, e.queue]),
+      [['op-1002', 'inbound', '+79161234567', DIRECT_LINE, null]],
+      "only the line's operator is offered the call, at once (no queue)",
+    );
+    assert.equal(x.link.callsOf('op-1002')[0]?.state, 'ringing');
+    await x.advance(3000);
+    x.sim.control.phone('1002').answer();
+    await x.settle();
+    assert.equal(x.link.callsOf('op-1002')[0]?.state, 'talking');
+    await x.advance(5000);
+    call.hangup();
+    await x.settle();
+    const r = one(x.records());
+    assert.deepEqual([r.direction, r.customerNumber, r.line, r.queue], ['inbound', '+79161234567', DIRECT_LINE, null]);
+    assert.deepEqual([r.outcome, r.hangupBy, r.incomplete], ['answered', 'customer', false]);
+    // Nobody waited in a queue; the phone rang from the Dial (3 ms after the call arrived) to
+    // its answer 3 s after the call arrived.
+    assert.equal(r.waitSeconds, 0);
+    assert.equal(r.ringSeconds, 3.0);
+    assert.equal(r.talkSeconds, 5.0);
+    assert.equal(r.durationSeconds, 8.0);
+    assert.deepEqual(segments(r), [['op-1002', 'hangup']]);
+    assert.deepEqual(offers(r), [['op-1002', 'answered']]);
+    assert.equal(r.offers[0]?.ringSeconds, 3.0);
+  });
+
+  it("a customer dialling an operator's direct line: the operator hangs up", async () => {
+    const x = await harness({ world: directLineWorld() });
+    x.sim.control.customerCalls({ from: '79165550101', line: DIRECT_LINE });
+    await x.settle();
+    await x.advance(1500);
+    x.sim.control.phone('1002').answer();
+    await x.settle();
+    await x.advance(4000);
+    x.sim.control.phone('1002').hangup();
+    await x.settle();
+    const r = one(x.records());
+    assert.deepEqual([r.line, r.queue, r.waitSeconds], [DIRECT_LINE, null, 0]);
+    assert.deepEqual([r.outcome, r.hangupBy], ['answered', 'operator']);
+    assert.deepEqual([r.ringSeconds, r.talkSeconds], [1.5, 4.0]);
+    assert.deepEqual(segments(r), [['op-1002', 'hangup']]);
+    assert.deepEqual(offers(r), [['op-1002', 'answered']]);
+  });
+
+  it('a direct call the operator does not answer: no-answer when the 20 s Dial gives up, the offer missed', async () => {
+    const x = await harness({ world: directLineWorld() });
+    x.sim.control.customerCalls({ from: '79165550101', line: DIRECT_LINE });
+    await x.settle();
+    await x.advance(19_500);
+    assert.equal(x.records().length, 0, 'still ringing before the Dial timeout');
+    await x.advance(1000);
+    const r = one(x.records());
+    assert.deepEqual([r.direction, r.line, r.queue, r.answeredAt], ['inbound', DIRECT_LINE, null, null]);
+    // Dial() gave up and the dialplan's Hangup() ended the customer's call: the PBX hung up.
+    assert.deepEqual([r.outcome, r.hangupBy], ['no-answer', 'system']);
+    assert.equal(r.durationSeconds, 20.0);
+    assert.deepEqual(offers(r), [['op-1002', 'no-answer']]);
+    assert.equal(r.offers[0]?.ringSeconds, 20.0);
+    assert.deepEqual(r.segments, []);
+    assert.ok(
+      x.events.some((e) => e.type === 'call.offer-ended' && e.operatorId === 'op-1002' && e.result === 'no-answer'),
+      "the operator's panel hears the offer was missed",
+    );
+    assert.deepEqual(x.link.callsOf('op-1002'), []);
+  });
+
+  it('chan_sip (Asterisk 20 flavour): a direct line answered is the same record', async () => {
+    const x = await harness({ flavour: 'asterisk-20-chansip', world: directLineWorld('asterisk-20-chansip') });
+    const call = x.sim.control.customerCalls({ from: '79161234567', line: DIRECT_LINE });
+    await x.settle();
+    await x.advance(2000);
+    x.sim.control.phone('1002').answer();
+    await x.settle();
+    await x.advance(3000);
+    call.hangup();
+    await x.settle();
+    const r = one(x.records());
+    assert.deepEqual([r.site, r.line, r.queue, r.waitSeconds], ['lab-20', DIRECT_LINE, null, 0]);
+    assert.deepEqual([r.outcome, r.hangupBy, r.ringSeconds, r.talkSeconds], ['answered', 'customer', 2.0, 3.0]);
+    assert.deepEqual(segments(r), [['op-1002', 'hangup']]);
+    assert.deepEqual(offers(r), [['op-1002', 'answered']]);
+  });
+
+  it('a direct call to an operator whose phone is busy: the customer gets busy, no offer (the phone never rang)', async () => {
+    const x = await harness({ world: directLineWorld() });
+    x.sim.control.phone('1002').setBehaviour({ mode: 'busy' });
+    x.sim.control.customerCalls({ from: '79165550101', line: DIRECT_LINE });
+    await x.settle();
+    await x.advance(500);
+    const r = one(x.records());
+    assert.deepEqual([r.direction, r.line, r.queue, r.answeredAt], ['inbound', DIRECT_LINE, null, null]);
+    assert.deepEqual([r.outcome, r.hangupBy, r.hangupCause.code], ['busy', 'system', 17]);
+    assert.deepEqual(offers(r), []);
+  });
+
+  it('a direct call the operator declines while it rings: busy for the customer, the offer declined', async () => {
+    const x = await harness({ world: directLineWorld() });
+    x.sim.control.customerCalls({ from: '79165550101', line: DIRECT_LINE });
+    await x.settle();
+    await x.advance(2000);
+    x.sim.control.phone('1002').reject();
+    await x.settle();
+    const r = one(x.records());
+    assert.deepEqual([r.direction, r.line, r.queue, r.answeredAt], ['inbound', DIRECT_LINE, null, null]);
+    assert.deepEqual([r.outcome, r.hangupBy, r.hangupCause.code], ['busy', 'system', 17]);
+    assert.deepEqual(offers(r), [['op-1002', 'declined']]);
+    assert.equal(r.offers[0]?.ringSeconds, 2.0);
   });
 
   it('an operator calling a colleague is one internal record', async () => {
