@@ -15,3 +15,4 @@ export * from './operator-protocol.js';
 export * from './uplink-protocol.js';
 export * from './sim-config.js';
 export * from './config-env.js';
+export { sampleCallRecord } from './sample-call-record.js';
