@@ -10,4 +10,5 @@ import './control/http-control.test.js';
 import './control/world-control.test.js';
 import './ami/site-inspection.test.js';
 import './ami/call-control-actions.test.js';
+import './apps/remote-hold.test.js';
 import './ari/ari-server.test.js';

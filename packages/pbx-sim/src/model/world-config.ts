@@ -20,6 +20,14 @@ export interface PhoneBehaviour {
   autoAnswerAfterMs: number;
   /** The phone hangs up this long after answering (load tests); undefined: stays up. */
   hangupAfterMs: number | undefined;
+  /**
+   * BroadWorks remote control: an in-dialog NOTIFY `Event: hold` / `Event: talk` (AMI
+   * PJSIPNotify) makes the phone hold / resume its call itself with a re-INVITE (Yealink,
+   * Polycom… only when the feature is enabled on the phone). Off: the phone refuses the NOTIFY
+   * (489 Bad Event) and nothing happens. On by default so the demo and tests can hold from the
+   * browser with the default world; a real phone must have it switched on.
+   */
+  remoteHold: boolean;
 }
 
 export interface PhoneConfig {
@@ -141,6 +149,7 @@ export function phoneBehaviour(partial: Partial<PhoneBehaviour> = {}): PhoneBeha
     autoAnswer: true,
     autoAnswerAfterMs: 300,
     hangupAfterMs: undefined,
+    remoteHold: true,
     ...partial,
   };
 }
