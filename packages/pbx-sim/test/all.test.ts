@@ -11,4 +11,5 @@ import './control/world-control.test.js';
 import './ami/site-inspection.test.js';
 import './ami/call-control-actions.test.js';
 import './apps/remote-hold.test.js';
+import './ami/pjsip-notify.test.js';
 import './ari/ari-server.test.js';

@@ -27,6 +27,7 @@ import {
 } from './actions/core-actions.js';
 import { playDtmf } from './actions/dtmf-actions.js';
 import { deviceStateList, listCategories, showDialPlan } from './actions/info-actions.js';
+import { pjsipNotify } from './actions/notify-actions.js';
 import { queueAdd, queuePause, queueRemove, queueStatus, queueSummary } from './actions/queue-actions.js';
 import { challenge, events, filter, login, logoff, ping } from './actions/session-actions.js';
 import { atxferAction, blindTransferAction, cancelAtxferAction, redirectAction } from './actions/transfer-actions.js';
@@ -61,6 +62,8 @@ const ACTIONS: Readonly<Record<string, ActionSpec>> = {
   atxfer: { write: ['call'], run: atxferAction },
   cancelatxfer: { write: ['call'], run: cancelAtxferAction },
   playdtmf: { write: ['call'], run: playDtmf },
+  // res_pjsip_notify.c: EVENT_FLAG_SYSTEM.
+  pjsipnotify: { write: ['system'], run: pjsipNotify },
   // pbx.c registers ShowDialPlan with EVENT_FLAG_CONFIG | EVENT_FLAG_REPORTING.
   showdialplan: { write: ['config', 'reporting'], run: showDialPlan },
   // res_manager_devicestate.c: EVENT_FLAG_CALL | EVENT_FLAG_REPORTING.
