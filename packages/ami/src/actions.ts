@@ -104,6 +104,15 @@ export const actions = {
     headers: { Channel: channel, Context: context, Exten: exten },
   }),
   cancelAtxfer: (channel: string): AmiAction => ({ action: 'CancelAtxfer', headers: { Channel: channel } }),
+  /**
+   * A SIP NOTIFY inside the dialog of a PJSIP channel (res_pjsip_notify, Asterisk ≥ 16; needs
+   * `write = system`). `headers` become the NOTIFY's headers, e.g. `{ Event: 'hold' }`.
+   */
+  pjsipNotifyChannel: (channel: string, headers: Record<string, string>): AmiAction => ({
+    action: 'PJSIPNotify',
+    headers: { Channel: channel },
+    variables: headers,
+  }),
   playDtmf: (channel: string, digit: string, durationMs?: number): AmiAction => ({
     action: 'PlayDTMF',
     headers: { Channel: channel, Digit: digit, Duration: durationMs },

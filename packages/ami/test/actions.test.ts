@@ -146,6 +146,13 @@ describe('action constructors', () => {
     );
     assert.match(wire, /\r\nVariable: A=1\r\nVariable: __B=x=y\r\n/);
   });
+
+  it('sends an in-dialog NOTIFY with its headers as Variable lines (PJSIPNotify Channel mode)', () => {
+    const wire = serializeAction(actions.pjsipNotifyChannel('PJSIP/1001-00000004', { Event: 'hold' }));
+    assert.match(wire, /^Action: PJSIPNotify\r\n/);
+    assert.match(wire, /\r\nChannel: PJSIP\/1001-00000004\r\n/);
+    assert.match(wire, /\r\nVariable: Event=hold\r\n/);
+  });
 });
 
 // ---- injection: every string field of every constructor -------------------------------------
@@ -162,6 +169,10 @@ const SPECS: Record<keyof typeof actions, Spec> = {
   coreShowChannels: { fields: [], build: () => actions.coreShowChannels() },
   bridgeList: { fields: [], build: () => actions.bridgeList() },
   command: { fields: ['command'], build: (v) => actions.command(v('command')) },
+  pjsipNotifyChannel: {
+    fields: ['channel', 'header', 'value'],
+    build: (v) => actions.pjsipNotifyChannel(v('channel'), { [v('header')]: v('value') }),
+  },
   status: {
     fields: ['channel', 'variable'],
     build: (v) => actions.status(v('channel'), [v('variable'), 'BRIDGEPEER']),
