@@ -109,6 +109,8 @@ export const SimSiteConfig = Type.Object(
         answerAfterSeconds: Type.Optional(SimDistribution),
         /** Operators answer click-to-call Originates carrying the auto-answer header. */
         autoAnswer: Type.Boolean({ default: true }),
+        /** Phones hold or resume on an in-dialog NOTIFY `Event: hold` / `Event: talk` (remote control allowed). */
+        remoteHold: Type.Boolean({ default: true }),
       },
       { additionalProperties: false, default: { firstExtension: '2001', namePrefix: 'Operator ' } },
     ),

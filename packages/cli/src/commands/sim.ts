@@ -54,6 +54,7 @@ const LAB_CONFIG: SimConfig = {
         queues: [],
         mode: 'manual',
         autoAnswer: true,
+        remoteHold: true,
       },
       queues: [],
       lines: [],

@@ -36,7 +36,12 @@ export function worldFromSite(site: SimSiteConfig): WorldConfig {
       extension,
       name: `${ops.namePrefix}${extension}`.trim(),
       registered: ops.registered,
-      behaviour: phoneBehaviour({ mode: ops.mode, answerAfterMs: answerMs, autoAnswer: ops.autoAnswer }),
+      behaviour: phoneBehaviour({
+        mode: ops.mode,
+        answerAfterMs: answerMs,
+        autoAnswer: ops.autoAnswer,
+        remoteHold: ops.remoteHold,
+      }),
     });
   }
   world.queues = site.queues.map((q) => ({
