@@ -129,12 +129,19 @@ export const SiteConfig = Type.Object(
       { additionalProperties: false, default: {} },
     ),
     /**
-     * Hold from the browser. AMI cannot hold a channel, so callgate uses ARI's channel hold on
-     * the Asterisk host (docs/asterisk.md); without it operators use their phone's hold key.
+     * Hold from the browser. AMI has no action that holds a channel, so callgate either asks the
+     * operator's phone to hold (`phone-notify`: an in-dialog SIP NOTIFY `Event: hold` / `Event:
+     * talk`, BroadWorks remote control, which the phone must support and allow) or uses ARI's
+     * channel hold (`ari`: calls in a Stasis application only). `none`: the phone's hold key
+     * only. docs/asterisk.md, "Hold".
      */
     hold: Type.Object(
       {
-        method: Type.Union([Type.Literal('ari'), Type.Literal('none')], { default: 'none' }),
+        method: Type.Union([Type.Literal('phone-notify'), Type.Literal('ari'), Type.Literal('none')], {
+          default: 'none',
+        }),
+        /** phone-notify: how long the phone has to confirm the hold before the command fails. */
+        phoneTimeoutMs: Type.Integer({ minimum: 500, maximum: 30000, default: 4000 }),
         /** ARI base URL on the Asterisk host (http.conf), e.g. http://127.0.0.1:8088. */
         ariUrl: Type.String({ default: 'http://127.0.0.1:8088', pattern: '^https?://' }),
         ariUsername: Type.Optional(Type.String({ minLength: 1, maxLength: 80 })),
@@ -218,6 +225,14 @@ export function parseSiteConfig(input: unknown): Result<SiteConfig> {
     if (!config.hold.ariUsername) problems.push({ path: 'hold.ariUsername', reason: 'is required with method ari' });
     if (!config.hold.ariPasswordFile)
       problems.push({ path: 'hold.ariPasswordFile', reason: 'is required with method ari' });
+  }
+  if (config.hold.method === 'phone-notify') {
+    // PJSIPNotify with Channel sends inside the call's dialog; chan_sip's SIPnotify would need
+    // the dialog's Call-ID and is not supported.
+    config.operators.forEach((op, i) => {
+      if (!/^PJSIP\//i.test(op.endpoint))
+        problems.push({ path: `operators[${i}].endpoint`, reason: 'hold method phone-notify needs a PJSIP endpoint' });
+    });
   }
   if (problems.length > 0) return { ok: false, error: new ContractError('site configuration', problems) };
   return { ok: true, value: config };

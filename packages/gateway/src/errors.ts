@@ -28,6 +28,8 @@ export const GatewayErrorCode = {
   RateLimited: 'GW_ERR_RATE_LIMITED',
   /** Hold from the browser is not configured at this site (see docs/asterisk.md); use the phone's key. */
   HoldUnavailable: 'GW_ERR_HOLD_UNAVAILABLE',
+  /** The phone was asked to hold or resume (hold method phone-notify) and did not; use its key. */
+  PhoneDidNotHold: 'GW_ERR_PHONE_DID_NOT_HOLD',
   /** Asterisk refused the action; the message carries Asterisk's text. */
   AsteriskRefused: 'GW_ERR_ASTERISK_REFUSED',
   /** The gateway has no AMI connection right now; nothing was sent. */

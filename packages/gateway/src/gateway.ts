@@ -19,7 +19,7 @@ import { applyDirectory, directoryChanges, readCachedDirectory } from './config/
 import { GatewayMetrics } from './gateway-metrics.js';
 import { CommandExecutor } from './operators/command-executor.js';
 import { openCommandStore, type CommandStore } from './operators/command-store.js';
-import { ariHoldControl, noHoldControl } from './operators/hold-control.js';
+import { ariHoldControl, noHoldControl, phoneNotifyHoldControl } from './operators/hold-control.js';
 import { OperatorHub } from './operators/operator-hub.js';
 import { RateLimiter } from './operators/rate-limiter.js';
 import { WrapUpController } from './operators/wrap-up.js';
@@ -158,9 +158,15 @@ export async function startGateway(loaded: LoadedSiteConfig, options: GatewayOpt
     ...options.uplink,
   });
   const hold =
-    config.hold.method === 'ari' && config.hold.ariUsername && options.ariPassword
-      ? ariHoldControl({ url: config.hold.ariUrl, username: config.hold.ariUsername, password: options.ariPassword })
-      : noHoldControl;
+    config.hold.method === 'phone-notify'
+      ? phoneNotifyHoldControl({
+          send: (action) => telephony.send(action),
+          onDomainEvent: (listener) => telephony.onDomainEvent(listener),
+          timeoutMs: config.hold.phoneTimeoutMs,
+        })
+      : config.hold.method === 'ari' && config.hold.ariUsername && options.ariPassword
+        ? ariHoldControl({ url: config.hold.ariUrl, username: config.hold.ariUsername, password: options.ariPassword })
+        : noHoldControl;
 
   const wrapUp = new WrapUpController({
     config,

@@ -4,6 +4,7 @@ import './operators/command-store.test.js';
 import './operators/dial-number.test.js';
 import './operators/event-stream.test.js';
 import './operators/operator-hub.test.js';
+import './operators/hold-control.test.js';
 import './engine/recordings.test.js';
 import './engine/scenarios.test.js';
 import './engine/operator-status.test.js';

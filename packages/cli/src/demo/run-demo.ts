@@ -53,13 +53,13 @@ function simConfig(): SimConfig {
       ami: {
         host: '127.0.0.1',
         port: 0,
-        // The privileges docs/asterisk.md recommends, nothing more.
+        // The privileges docs/asterisk.md recommends for hold from the browser, nothing more.
         users: [
           {
             username: AMI_USER.username,
             secret: AMI_USER.secret,
             read: 'call,agent,system,dialplan',
-            write: 'originate,call,agent,reporting',
+            write: 'originate,call,agent,reporting,system',
           },
         ],
       },
@@ -109,6 +109,8 @@ function gatewayYaml(site: DemoSite, amiPort: number, listenPort: number, hubPor
       internalContext: 'internal',
     },
     wrapUp: { timeoutSeconds: 20 },
+    // The simulated phones accept remote hold, as desk phones do once it is allowed.
+    hold: { method: 'phone-notify' },
     // No key file: a new site's gateway gets the hub's token keys over the uplink (and caches them).
     hub: { url: `ws://127.0.0.1:${hubPort}/uplink`, credentialFile: 'site.credential' },
     dataDir: 'state',

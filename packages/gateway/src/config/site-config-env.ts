@@ -59,6 +59,7 @@ export const SITE_CONFIG_VARIABLES: readonly SiteConfigVariable[] = [
   v('CALLGATE_GATEWAY_AUTO_ANSWER_METHOD', 'autoAnswer.method'),
   v('CALLGATE_GATEWAY_AUTO_ANSWER_CALL_INFO_HOST', 'autoAnswer.callInfoHost'),
   v('CALLGATE_GATEWAY_HOLD_METHOD', 'hold.method'),
+  v('CALLGATE_GATEWAY_HOLD_PHONE_TIMEOUT_MS', 'hold.phoneTimeoutMs', 'integer'),
   v('CALLGATE_GATEWAY_HOLD_ARI_URL', 'hold.ariUrl'),
   v('CALLGATE_GATEWAY_HOLD_ARI_USERNAME', 'hold.ariUsername'),
   v('CALLGATE_GATEWAY_HOLD_ARI_PASSWORD_FILE', 'hold.ariPasswordFile', 'path'),

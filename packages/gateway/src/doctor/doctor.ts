@@ -13,7 +13,7 @@ import {
   judgePrivileges,
   PRIVILEGE_PROBES,
   RECOMMENDED_READ,
-  RECOMMENDED_WRITE,
+  recommendedWrite,
   type Privilege,
   type ProbeAnswer,
 } from './privileges.js';
@@ -140,7 +140,7 @@ export async function runDoctor(loaded: LoadedSiteConfig, options: DoctorOptions
     }
 
     await checkVersion(client, timeoutMs, add);
-    await checkPrivileges(client, timeoutMs, booted, add);
+    await checkPrivileges(client, config, timeoutMs, booted, add);
     await checkDialplan(client, config, timeoutMs, add);
     await checkEndpoints(client, config, timeoutMs, add);
     await checkClock(client, timeoutMs, now, add);
@@ -206,20 +206,23 @@ async function checkVersion(client: AmiClient, timeoutMs: number, add: (c: Check
 
 async function checkPrivileges(
   client: AmiClient,
+  config: SiteConfig,
   timeoutMs: number,
   booted: boolean,
   add: (c: CheckResult) => void,
 ): Promise<void> {
   const answers = new Map<Privilege, ProbeAnswer>();
   for (const p of PRIVILEGE_PROBES) answers.set(p.privilege, await probe(client, p.action, timeoutMs));
-  const { missing, excess } = judgePrivileges(answers);
+  const needs = { phoneNotifyHold: config.hold.method === 'phone-notify' };
+  const write = recommendedWrite(needs);
+  const { missing, excess } = judgePrivileges(answers, needs);
   if (missing.length > 0) {
     add({
       id: 'ami-write',
       title: 'AMI write privileges',
       status: 'fail',
       detail: `the AMI user lacks ${missing.join(', ')}: ${missing.map(explainMissing).join('; ')}`,
-      fix: `In manager.conf, in the user's section: ${RECOMMENDED_WRITE}`,
+      fix: `In manager.conf, in the user's section: ${write}`,
     });
   } else if (excess.length > 0) {
     add({
@@ -227,14 +230,16 @@ async function checkPrivileges(
       title: 'AMI write privileges',
       status: 'warn',
       detail: `the AMI user has more than callgate needs: ${excess.map(explainExcess).join('; ')}`,
-      fix: `In manager.conf, in the user's section: ${RECOMMENDED_WRITE}`,
+      fix: `In manager.conf, in the user's section: ${write}`,
     });
   } else {
     add({
       id: 'ami-write',
       title: 'AMI write privileges',
       status: 'ok',
-      detail: 'originate, call, agent and reporting; nothing more',
+      detail: needs.phoneNotifyHold
+        ? 'originate, call, agent, reporting and system (for hold from the browser); nothing more'
+        : 'originate, call, agent and reporting; nothing more',
     });
   }
   // Read classes cannot be listed over AMI; FullyBooted after login proves `system`.
@@ -268,6 +273,8 @@ function explainMissing(p: Privilege): string {
       return 'agent (log in/out, ready/paused, wrap-up)';
     case 'reporting':
       return 'reporting (resynchronisation after a restart)';
+    case 'system':
+      return 'system (PJSIPNotify, for hold from the browser with hold.method phone-notify)';
     default:
       return p;
   }
@@ -505,7 +512,10 @@ async function checkAri(
       id: 'ari',
       title: 'Hold from the browser (ARI)',
       status: 'skipped',
-      detail: "not configured: operators hold with the phone's key",
+      detail:
+        config.hold.method === 'phone-notify'
+          ? 'not used: the phones are asked to hold (phone-notify)'
+          : "not configured: operators hold with the phone's key",
     });
     return;
   }

@@ -58,23 +58,40 @@ export function hasPrivilege(answer: ProbeAnswer): boolean {
   return answer.ok || !/permission denied|invalid\/unknown command/i.test(answer.message);
 }
 
-export const RECOMMENDED_WRITE = 'write = originate,call,agent,reporting';
 export const RECOMMENDED_READ = 'read = call,agent,system,dialplan';
+
+/** What the site's configuration makes callgate send beyond the base set. */
+export interface PrivilegeNeeds {
+  /** `hold.method: phone-notify` sends PJSIPNotify, which is in the `system` write class. */
+  phoneNotifyHold: boolean;
+}
+
+const isNeeded = (probe: PrivilegeProbe, needs: PrivilegeNeeds): boolean =>
+  probe.needed || (probe.privilege === 'system' && needs.phoneNotifyHold);
+
+/** The manager.conf `write` line for this site. */
+export function recommendedWrite(needs: PrivilegeNeeds): string {
+  return `write = originate,call,agent,reporting${needs.phoneNotifyHold ? ',system' : ''}`;
+}
 
 export interface PrivilegeVerdict {
   missing: Privilege[];
   excess: Privilege[];
 }
 
-export function judgePrivileges(answers: ReadonlyMap<Privilege, ProbeAnswer>): PrivilegeVerdict {
+export function judgePrivileges(
+  answers: ReadonlyMap<Privilege, ProbeAnswer>,
+  needs: PrivilegeNeeds = { phoneNotifyHold: false },
+): PrivilegeVerdict {
   const missing: Privilege[] = [];
   const excess: Privilege[] = [];
   for (const probe of PRIVILEGE_PROBES) {
     const answer = answers.get(probe.privilege);
     if (!answer) continue;
     const has = hasPrivilege(answer);
-    if (probe.needed && !has) missing.push(probe.privilege);
-    if (!probe.needed && has) excess.push(probe.privilege);
+    const needed = isNeeded(probe, needs);
+    if (needed && !has) missing.push(probe.privilege);
+    if (!needed && has) excess.push(probe.privilege);
   }
   return { missing, excess };
 }

@@ -242,8 +242,9 @@ export class CommandExecutor {
         const uniqueid = t.channelUniqueid(own);
         if (uniqueid === undefined) return failed(GatewayErrorCode.UnknownCall, 'the call is gone', callId);
         accept(callId);
-        if (command.name === 'hold') await this.#d.hold.hold(uniqueid);
-        else await this.#d.hold.unhold(uniqueid);
+        const target = { callId, channel: own, uniqueid };
+        if (command.name === 'hold') await this.#d.hold.hold(target);
+        else await this.#d.hold.unhold(target);
         return done(callId);
       }
       case 'transfer':

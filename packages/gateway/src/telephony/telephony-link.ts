@@ -225,7 +225,10 @@ export class TelephonyLink {
       this.#connected = false;
       this.#notifyConnection(false);
     }
-    if (wasConnected) this.#log.warn({}, 'AMI connection lost; calls in progress will be marked incomplete');
+    if (!wasConnected) return;
+    // A stop is asked for (SIGTERM): not a fault worth a warning in the operator's day log.
+    if (this.#stopped) this.#log.info({}, 'AMI connection closed (stopping)');
+    else this.#log.warn({}, 'AMI connection lost; calls in progress will be marked incomplete');
   }
 
   #scheduleResync(generation: number, delayMs: number): void {

@@ -210,6 +210,22 @@ describe('callgate doctor against a real AMI, ARI and hub endpoint', () => {
     assert.equal(report.ok, true, 'too many rights is a warning, not a blocker');
   });
 
+  it('asks for write = system (PJSIPNotify) where phones are told to hold, and accepts it there', async () => {
+    const overrides = { hold: { method: 'phone-notify' } };
+    const without = check(await (await stageSite({ overrides })).report(), 'ami-write');
+    assert.equal(without.status, 'fail');
+    assert.match(without.detail, /lacks system: system \(PJSIPNotify, for hold from the browser/);
+    assert.equal(without.fix, "In manager.conf, in the user's section: write = originate,call,agent,reporting,system");
+    const withSystem = await stageSite({
+      overrides,
+      sim: { users: [{ ...RIGHT_USER, write: 'originate,call,agent,reporting,system' }] },
+    });
+    const ok = check(await withSystem.report(), 'ami-write');
+    assert.equal(ok.status, 'ok', ok.detail);
+    assert.match(ok.detail, /system \(for hold from the browser\)/);
+    assert.equal(check(await withSystem.report(), 'ari').status, 'skipped');
+  });
+
   it('fails an Asterisk 20.9.1, affected by CVE-2024-42365, and names the fixed release', async () => {
     const site = await stageSite({ sim: { asteriskVersion: '20.9.1' } });
     const c = check(await site.report(), 'asterisk-version');

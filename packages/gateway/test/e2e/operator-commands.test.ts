@@ -5,8 +5,9 @@
  *
  * pbx-sim's ARI runs with `holdAnyChannel` (as for a site whose calls run in a Stasis
  * application). Real Asterisk holds over ARI only channels inside Stasis and answers 409 for an
- * ordinary Queue()/Dial() call (res/ari/resource_channels.c find_control): the last suite shows
- * what the operator gets then.
+ * ordinary Queue()/Dial() call (res/ari/resource_channels.c find_control): a later suite shows
+ * what the operator gets then. The last suite holds the way that works on ordinary calls: the
+ * gateway asks the phone (PJSIPNotify `Event: hold`/`talk`) and the phone holds by itself.
  */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
@@ -244,5 +245,80 @@ describe('hold from the browser on an ordinary call (ARI answers 409, as real As
     customer.hangup();
     await ended;
     anna.close();
+  });
+});
+
+describe('hold from the browser by asking the phone (hold.method phone-notify, PJSIPNotify over AMI)', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness({ wrapUp: { timeoutSeconds: 0 }, hold: { method: 'phone-notify', phoneTimeoutMs: 800 } });
+  });
+  after(async () => {
+    await h.stop();
+  });
+  const talkingWith = async (anna: OperatorClient, from: string) => {
+    const answered = anna.next(isEvent('call.answered'));
+    const customer = h.sim.control.customerCalls({ from, line: '74950000000' });
+    await waitUntil(() => h.sim.control.phone('1001').ringing, 'phone 1001 rings');
+    h.sim.control.phone('1001').answer();
+    return { customer, call: callOf(await answered) };
+  };
+  const customerOnHold = (channel: string): boolean | undefined =>
+    h.sim.control.channels().find((c) => c.name === channel)?.onHold;
+
+  it('the phone holds and resumes at the button; the panel and the record follow', async () => {
+    const anna = await h.login('op-1001');
+    const records: CallRecord[] = [];
+    const off = h.gateway.onDomainEvent((e) => {
+      if (e.type === 'call.ended') records.push(e.record);
+    });
+    const { customer, call } = await talkingWith(anna, '79161230021');
+    const held = anna.next(isEvent('call.held'));
+    const hold = await anna.command({ name: 'hold', callId: call.callId });
+    assert.equal(hold.status, 'done', JSON.stringify(hold));
+    assert.equal(callOf(await held).state, 'on-hold');
+    assert.equal(customerOnHold(customer.channel), true, 'the customer hears music on hold');
+    await new Promise((r) => setTimeout(r, 1100));
+    const resumed = anna.next(isEvent('call.resumed'));
+    const unhold = await anna.command({ name: 'unhold', callId: call.callId });
+    assert.equal(unhold.status, 'done', JSON.stringify(unhold));
+    assert.equal(callOf(await resumed).state, 'talking');
+    assert.equal(customerOnHold(customer.channel), false);
+    // The phone's own key still works alongside the button.
+    const heldByKey = anna.next(isEvent('call.held'));
+    h.sim.control.phone('1001').hold();
+    await heldByKey;
+    const resumedByButton = anna.next(isEvent('call.resumed'));
+    assert.equal((await anna.command({ name: 'unhold', callId: call.callId })).status, 'done');
+    await resumedByButton;
+    const ended = anna.next(isEvent('call.ended'));
+    customer.hangup();
+    await ended;
+    await waitUntil(() => records.some((r) => r.callId === call.callId), 'the call is recorded');
+    off();
+    const record = records.find((r) => r.callId === call.callId);
+    assert.ok((record?.holdSeconds ?? 0) >= 1, `holdSeconds ${record?.holdSeconds}`);
+    assert.equal(record?.outcome, 'answered');
+    anna.close();
+  });
+
+  it('a phone that ignores remote hold: GW_ERR_PHONE_DID_NOT_HOLD, the call goes on untouched', async () => {
+    const anna = await h.login('op-1001');
+    h.sim.control.phone('1001').setBehaviour({ remoteHold: false });
+    try {
+      const { customer, call } = await talkingWith(anna, '79161230022');
+      const reply = await anna.command({ name: 'hold', callId: call.callId });
+      assert.equal(reply.status, 'failed');
+      assert.equal(reply.code, 'GW_ERR_PHONE_DID_NOT_HOLD');
+      assert.match(reply.message ?? '', /hold key/);
+      assert.equal(h.gateway.telephony.callsOf('op-1001')[0]?.state, 'talking');
+      assert.equal(customerOnHold(customer.channel), false);
+      const ended = anna.next(isEvent('call.ended'));
+      customer.hangup();
+      await ended;
+    } finally {
+      h.sim.control.phone('1001').setBehaviour({ remoteHold: true });
+      anna.close();
+    }
   });
 });

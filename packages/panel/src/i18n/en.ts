@@ -334,6 +334,8 @@ export const en = {
   'error.GW_ERR_INVALID_PAUSE_REASON': 'This pause reason is not configured for your site.',
   'error.GW_ERR_RATE_LIMITED': 'Too many actions at once. Wait a moment.',
   'error.GW_ERR_HOLD_UNAVAILABLE': 'Hold from the panel is not set up at your site. Use the hold key on your phone.',
+  'error.GW_ERR_PHONE_DID_NOT_HOLD':
+    'Your phone did not follow the hold request. Use the hold key on your phone (its remote control may be off).',
   'error.GW_ERR_ASTERISK_REFUSED': 'The PBX refused this.',
   'error.GW_ERR_TELEPHONY_DOWN': 'The site has lost its link to the PBX; nothing was sent.',
   'error.GW_ERR_OUTCOME_UNKNOWN': 'Sent, but the PBX did not confirm. Check the call.',
