@@ -41,8 +41,18 @@ export async function readCachedDirectory(dataDir: string): Promise<SiteDirector
   }
 }
 
-/** True when a new directory would change who the gateway serves. */
+/** True when a new directory would change who the gateway serves (order does not count). */
 export function directoryChanges(config: SiteConfig, directory: SiteDirectory): boolean {
-  const key = (ops: SiteConfig['operators'], queues: SiteConfig['queues']): string => JSON.stringify({ ops, queues });
-  return key(config.operators, config.queues) !== key(directory.operators, directory.queues);
+  return directoryKey(config.operators, config.queues) !== directoryKey(directory.operators, directory.queues);
+}
+
+/** A canonical form: the hub lists operators by id, a file in whatever order its author chose. */
+function directoryKey(operators: SiteConfig['operators'], queues: SiteConfig['queues']): string {
+  const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+  return JSON.stringify({
+    operators: operators
+      .map((o) => [o.id, o.name, o.extension, o.endpoint, [...o.queues].sort(byString)] as const)
+      .sort((a, b) => byString(a[0], b[0])),
+    queues: queues.map((q) => [q.name, q.label] as const).sort((a, b) => byString(a[0], b[0])),
+  });
 }

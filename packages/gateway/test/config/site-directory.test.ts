@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { SiteDirectory } from '@callgate/contracts';
-import { applyDirectory } from '../../src/config/site-directory.js';
+import { applyDirectory, directoryChanges } from '../../src/config/site-directory.js';
 import { OperatorClient } from '../support/operator-client.js';
 import { OPERATORS, startHarness } from '../support/gateway-harness.js';
 import { testSiteConfig } from '../support/site-config.js';
@@ -28,6 +28,18 @@ describe("the hub's directory of the site", () => {
       ['op-1004'],
     );
     assert.equal(result.config.dialing.originateContext, config.dialing.originateContext);
+  });
+
+  it('counts as a change only when who is served changes, not the order the hub lists them in', () => {
+    const config = testSiteConfig();
+    const same = { ...directory([...config.operators].reverse()), queues: [...config.queues].reverse() };
+    assert.equal(directoryChanges(config, same), false, 'the same people in another order');
+    const [first, ...rest] = config.operators;
+    assert.ok(first);
+    const moved = directory([{ ...first, extension: '1099' }, ...rest]);
+    assert.equal(directoryChanges(config, { ...moved, queues: config.queues }), true, 'a new extension');
+    const relabelled = { ...same, queues: config.queues.map((q) => ({ ...q, label: `${q.label} (new)` })) };
+    assert.equal(directoryChanges(config, relabelled), true, 'a queue label');
   });
 
   it('is not applied when it is for another site, empty, or inconsistent — the file stays in force', () => {
