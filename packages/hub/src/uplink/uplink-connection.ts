@@ -56,7 +56,8 @@ export interface UplinkSettings {
 export interface ConnectionOwner {
   /** The hello checked out: make this the site's link (closing any older one) and send welcome. */
   linked(conn: UplinkConnection, hello: UplinkHello): void;
-  closed(conn: UplinkConnection): void;
+  /** `code`: the WebSocket close code (1000: the gateway said it is stopping). */
+  closed(conn: UplinkConnection, code: number): void;
   status(conn: UplinkConnection, status: UplinkSiteStatus): void;
   configAcked(conn: UplinkConnection, kind: ConfigKind, version: string, applied: boolean): void;
   commandReply: (
@@ -106,7 +107,7 @@ export class UplinkConnection {
       }
     });
     ws.on('ping', () => this.heard());
-    ws.on('close', () => this.onClose());
+    ws.on('close', (code) => this.onClose(code));
     ws.on('error', (error) => this.log.debug({ err: error }, 'uplink socket error'));
     // Bytes still arriving (a large records frame on a slow WAN) mean the link is alive even
     // before a whole frame, or the ping queued behind it, is complete.
@@ -399,11 +400,11 @@ export class UplinkConnection {
     if (acks.length > 0) this.send({ type: 'acks', acks });
   }
 
-  private onClose(): void {
+  private onClose(code: number): void {
     const wasLinked = this.siteId !== undefined;
     this.stateValue = 'closed';
     for (const t of this.timers) clearTimeout(t);
     this.timers.length = 0;
-    if (wasLinked) this.owner.closed(this);
+    if (wasLinked) this.owner.closed(this, code);
   }
 }

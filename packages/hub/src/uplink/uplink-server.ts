@@ -218,7 +218,7 @@ export function createUplinkServer(options: UplinkServerOptions): UplinkServer {
       for (const kind of ['keys', 'directory', 'verifiers'] as const) void push(conn, kind);
       commands.relinked(hello.site);
     },
-    closed(conn: UplinkConnection) {
+    closed(conn: UplinkConnection, code: number) {
       connections.delete(conn);
       const site = conn.site;
       if (site === undefined) return;
@@ -227,7 +227,10 @@ export function createUplinkServer(options: UplinkServerOptions): UplinkServer {
       e.connection = undefined;
       e.linkedAt = undefined;
       port.setSiteLinked(site, false);
-      log.warn({ site }, 'uplink down');
+      // A gateway that stops says so (1000) and a stopping hub closes its links itself: neither
+      // is a WAN fault worth a warning.
+      if (closing || code === 1000) log.info({ site, code }, 'uplink closed');
+      else log.warn({ site, code }, 'uplink down');
       if (e.status) for (const l of statusListeners) l(site, e.status, false);
     },
     status(conn: UplinkConnection, status: UplinkSiteStatus) {
