@@ -1,17 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { AmiClient, isAmiError, type AmiAction, type AmiMessage } from '@callgate/ami';
+import { AmiClient, type AmiMessage } from '@callgate/ami';
 import { startPbxSim, type PbxSim } from '../../src/index.js';
-
-async function answer(c: AmiClient, action: AmiAction): Promise<string> {
-  try {
-    const result = await c.send(action);
-    return result.response.get('Message') ?? 'ok';
-  } catch (error) {
-    if (isAmiError(error)) return error.message;
-    throw error;
-  }
-}
+import { answer } from '../support/ami-answer.js';
 
 function ringingOn(sim: PbxSim, ext: string): Promise<AmiMessage> {
   return sim.control.waitForEvent(

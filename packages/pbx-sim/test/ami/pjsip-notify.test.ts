@@ -1,18 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { AmiClient, isAmiError, type AmiAction, type AmiMessage } from '@callgate/ami';
+import { AmiClient, type AmiAction, type AmiMessage } from '@callgate/ami';
 import { notifyVariables } from '../../src/ami/actions/notify-actions.js';
 import { startPbxSim, type FlavourId, type PbxSim } from '../../src/index.js';
-
-async function answer(c: AmiClient, action: AmiAction): Promise<string> {
-  try {
-    const result = await c.send(action);
-    return result.response.get('Message') ?? 'ok';
-  } catch (error) {
-    if (isAmiError(error)) return error.message;
-    throw error;
-  }
-}
+import { answer } from '../support/ami-answer.js';
 
 function client(sim: PbxSim, username = 'crm', secret = 'crm-secret'): AmiClient {
   const c = new AmiClient({
