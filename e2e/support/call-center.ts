@@ -27,6 +27,8 @@ export interface SiteSpec {
   name: string;
   timeZone: string;
   operators: OperatorSpec[];
+  /** Hold from the browser: the phones are asked to hold (phone-notify), or the phone's key only. */
+  hold?: 'phone-notify' | 'none';
 }
 
 export interface Site {
@@ -154,6 +156,7 @@ export async function startCallCenter(options: {
           ],
           dialing: { defaultCountry: 'RU', originateContext: 'outbound', internalContext: 'internal' },
           wrapUp: { timeoutSeconds: 20 },
+          hold: spec.hold === 'phone-notify' ? { method: 'phone-notify', phoneTimeoutMs: 1500 } : { method: 'none' },
           hub: {
             url: `${hub.url.replace(/^http/, 'ws')}${UPLINK_WS_PATH}`,
             credentialFile: 'site.credential',

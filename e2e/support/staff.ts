@@ -6,6 +6,7 @@ export const MOSCOW: SiteSpec = {
   id: 'moscow',
   name: 'Moscow',
   timeZone: 'Europe/Moscow',
+  hold: 'phone-notify',
   operators: [
     { id: 'anna', name: 'Anna Ivanova', extension: '1001', queues: ['support'] },
     { id: 'boris', name: 'Boris Petrov', extension: '1002', queues: ['support'] },

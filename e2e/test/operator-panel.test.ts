@@ -84,15 +84,23 @@ describe('operator panel in a browser', () => {
     await waitForAttribute(panel, 'data-state', 'talking');
     await popup.waitFor({ state: 'detached' });
 
-    // Hold from the browser needs ARI at the site (docs/asterisk.md); pbx-sim has none, so the
-    // button must say why it failed instead of pretending.
+    // Hold from the browser: Moscow asks the phone to hold (hold.method phone-notify) and the
+    // simulated phone obeys, as a desk phone with remote control allowed does.
+    await anna.page.locator(`#hold-${callId}`).click();
+    await waitForAttribute(panel, 'data-state', 'on-hold');
+    await waitForText(panel.getByTestId('call-timer'), 'on hold');
+    await anna.page.keyboard.press('h'); // resume
+    await waitForAttribute(panel, 'data-state', 'talking');
+    // A phone that ignores remote hold: the button says why it failed instead of pretending.
+    sim.phone('1001').setBehaviour({ remoteHold: false });
     await anna.page.locator(`#hold-${callId}`).click();
     await waitForAttribute(anna.page.locator(`#hold-${callId}`), 'data-state', 'failed');
     await waitForText(panel.locator('[role="alert"]'), 'hold key on your phone');
+    assert.equal(await panel.getAttribute('data-state'), 'talking');
+    sim.phone('1001').setBehaviour({ remoteHold: true });
     // Hold and resume on the phone's key: the panel follows.
     sim.phone('1001').hold();
     await waitForAttribute(panel, 'data-state', 'on-hold');
-    await waitForText(panel.getByTestId('call-timer'), 'on hold');
     sim.phone('1001').unhold();
     await waitForAttribute(panel, 'data-state', 'talking');
 
