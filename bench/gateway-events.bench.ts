@@ -490,7 +490,7 @@ function variantsTable(
   return {
     title:
       `At the target load (${atTarget?.callsPerSecond ?? '–'} new calls/s): the gateway as deployed (${flags}, data on disk) vs one change at a time; ` +
-      `one outbox commit costs ${commit(appends.disk)} (p50 / p99) on this disk, ${commit(appends.tmpfs)} on tmpfs`,
+      `one outbox append costs the event loop ${commit(appends.disk)} (p50 / p99) on this disk, ${commit(appends.tmpfs)} on tmpfs`,
     columns: ['gateway', 'AMI events/s', 'gateway CPU %', 'gateway RSS MiB', 'p50 ms', 'p99 ms', 'p999 ms'],
     rows: [row('as deployed', atTarget?.runs), ...variants.map((v) => row(v.name, v.runs))],
   };

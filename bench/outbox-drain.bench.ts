@@ -157,7 +157,10 @@ async function drain(engine: Engine, records: readonly CallRecord[]): Promise<Dr
     await hub.core.sites.create('system', { id: 'moscow', name: 'Moscow', gatewayUrl: 'http://moscow.example:8081' });
     const { credential } = await hub.core.sites.issueCredential('system', 'moscow');
     // The outage: everything closed during it waits in the outbox.
-    for (const r of records) outbox.append(r);
+    let last = 0;
+    for (const r of records) last = outbox.append(r);
+    // Flushed to disk in the background; a real outage lasts far longer than that.
+    while (outbox.flushedSeq() < last) await sleep(1);
     proxy.setLatency(ONE_WAY_MS);
 
     const sentAt = new Map<string, number>();

@@ -1,10 +1,9 @@
 /**
  * What one call's end costs the gateway's event loop in the outbox: `Outbox.append` (the
- * gateway's own code: one SQLite commit in WAL mode with synchronous=FULL, i.e. one fsync,
- * packages/gateway/src/uplink/outbox.ts) timed on this machine's disk and on tmpfs, where fsync
- * returns at once. The gateway appends synchronously in the engine's event dispatch, so every
- * AMI event that arrives meanwhile waits this long (docs/uplink.md: "a record is on disk before
- * anything else happens").
+ * gateway's own code, packages/gateway/src/uplink/outbox.ts: one SQLite commit in WAL mode; the
+ * flush to disk runs afterwards on the thread pool) timed on this machine's disk and on tmpfs.
+ * The gateway appends synchronously in the engine's event dispatch, so every AMI event that
+ * arrives meanwhile waits this long (docs/uplink.md, "What a user can count on").
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -78,7 +78,26 @@ async function saveJson(dataDir: string, file: string, value: unknown): Promise<
 export async function startGatewayUplink(options: GatewayUplinkOptions): Promise<GatewayUplink> {
   const { config, logger } = options;
   const log = logger.child({ component: 'uplink' });
-  const outbox = openOutbox(config.dataDir);
+  let client: UplinkClient | undefined;
+  let flushFailing = false;
+  const flushFailures = new Counter({
+    name: 'callgate_gateway_outbox_flush_failures_total',
+    help: 'Flushes of the outbox to disk that failed (retried every second; records wait until one succeeds)',
+    registers: [options.registry],
+  });
+  const outbox = openOutbox(config.dataDir, {
+    // Records become sendable once flushed to disk.
+    onFlushed: () => {
+      if (flushFailing) log.info({}, 'the outbox is flushed to disk again');
+      flushFailing = false;
+      client?.kick();
+    },
+    onFlushError: (error) => {
+      flushFailures.inc();
+      if (!flushFailing) log.error({ err: error }, 'cannot flush the outbox to disk; retrying every second');
+      flushFailing = true;
+    },
+  });
   const failures = new Counter({
     name: 'callgate_gateway_outbox_append_failures_total',
     help: 'Records that could not be written to the outbox at once (held in memory and retried)',
@@ -94,7 +113,6 @@ export async function startGatewayUplink(options: GatewayUplinkOptions): Promise
     },
   });
 
-  let client: UplinkClient | undefined;
   const { url, credentialFile } = config.hub;
   if (url !== undefined && credentialFile !== undefined) {
     const credential = await readSiteCredential(credentialFile, config.site.id);
@@ -160,8 +178,8 @@ export async function startGatewayUplink(options: GatewayUplinkOptions): Promise
   const unsubscribe = options.subscribe((event) => {
     if (event.type === 'call.ended') {
       // Order matters: a record held after a failure must not be overtaken by a later one.
+      // Sent once flushed (onFlushed kicks the client).
       if (held.length > 0 || !append(event.record)) held.push(event.record);
-      else client?.kick();
     }
     client?.publish(event);
   });
@@ -171,7 +189,7 @@ export async function startGatewayUplink(options: GatewayUplinkOptions): Promise
     outbox,
     client,
     get outboxHealthy() {
-      return held.length === 0;
+      return held.length === 0 && !flushFailing;
     },
     status: () => client?.status(),
     stop() {

@@ -5,8 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { openOutbox, OUTBOX_FILE } from '../../src/uplink/outbox.js';
+import { openOutbox, OUTBOX_FILE, type Outbox } from '../../src/uplink/outbox.js';
 import { callRecord } from './records.js';
+
+/** Resolves once every record appended so far is flushed to disk (and so may be sent). */
+async function flushed(outbox: Outbox, seq: number): Promise<void> {
+  while (outbox.flushedSeq() < seq) await new Promise((resolve) => setTimeout(resolve, 1));
+}
 
 describe('the outbox keeps every closed call until the hub acknowledges it', () => {
   const root = mkdtempSync(join(tmpdir(), 'callgate-outbox-'));
@@ -14,7 +19,7 @@ describe('the outbox keeps every closed call until the hub acknowledges it', () 
   let n = 0;
   const freshDir = (): string => join(root, `d${++n}`);
 
-  it('a record is committed to disk when append returns: another connection reads it at once', () => {
+  it('a record is committed when append returns: another connection reads it at once', () => {
     const dir = freshDir();
     const outbox = openOutbox(dir);
     const seq = outbox.append(callRecord(1));
@@ -58,9 +63,40 @@ describe('the outbox keeps every closed call until the hub acknowledges it', () 
     for (const { seq, recordId } of confirmed) assert.equal(stored.get(seq), recordId, `seq ${seq} lost`);
   });
 
-  it('pages come out in the order the calls closed, limited by count and by bytes but never empty', () => {
+  it('a record is sent only once it is flushed to disk; one flush covers the commits made meanwhile', async () => {
+    const flushes: number[] = [];
+    const outbox = openOutbox(freshDir(), { onFlushed: (seq) => flushes.push(seq) });
+    const first = outbox.append(callRecord(1));
+    assert.deepEqual(outbox.readAfter(0, 10, Number.MAX_SAFE_INTEGER), [], 'committed, not yet flushed');
+    assert.equal(outbox.depth(), 1, 'but counted as waiting');
+    const third = [2, 3].map((i) => outbox.append(callRecord(i)))[1] ?? 0;
+    await flushed(outbox, third);
+    assert.deepEqual(
+      outbox.readAfter(0, 10, Number.MAX_SAFE_INTEGER).map((e) => e.seq),
+      [first, first + 1, third],
+    );
+    assert.deepEqual(flushes, [first, third], 'the two appends made during the first flush share the next one');
+    outbox.close();
+  });
+
+  it('close flushes the last commits: a record appended just before SIGTERM is there after the restart', () => {
+    const dir = freshDir();
+    const outbox = openOutbox(dir);
+    const seq = outbox.append(callRecord(1));
+    outbox.close();
+    const reopened = openOutbox(dir);
+    assert.equal(reopened.flushedSeq(), seq);
+    assert.deepEqual(
+      reopened.readAfter(0, 10, Number.MAX_SAFE_INTEGER).map((e) => e.recordId),
+      ['moscow-rec-1'],
+    );
+    reopened.close();
+  });
+
+  it('pages come out in the order the calls closed, limited by count and by bytes but never empty', async () => {
     const outbox = openOutbox(freshDir());
     for (let i = 1; i <= 10; i++) outbox.append(callRecord(i));
+    await flushed(outbox, 10);
     const firstThree = outbox.readAfter(0, 3, Number.MAX_SAFE_INTEGER);
     assert.deepEqual(
       firstThree.map((e) => e.recordId),
@@ -75,9 +111,10 @@ describe('the outbox keeps every closed call until the hub acknowledges it', () 
     outbox.close();
   });
 
-  it('acknowledged records leave the outbox; a repeated ack changes nothing', () => {
+  it('acknowledged records leave the outbox; a repeated ack changes nothing', async () => {
     const outbox = openOutbox(freshDir());
     const seqs = [1, 2, 3, 4].map((i) => outbox.append(callRecord(i)));
+    await flushed(outbox, seqs[3] ?? 0);
     assert.equal(outbox.depth(), 4);
     assert.equal(outbox.acknowledge([seqs[0] ?? 0, seqs[2] ?? 0]), 2);
     assert.equal(outbox.acknowledge([seqs[0] ?? 0]), 0);
@@ -145,10 +182,10 @@ describe('the outbox keeps every closed call until the hub acknowledges it', () 
     reopened.close();
   });
 
-  it('two versions of one call (incomplete, then complete) are both kept, in order', () => {
+  it('two versions of one call (incomplete, then complete) are both kept, in order', async () => {
     const outbox = openOutbox(freshDir());
     outbox.append(callRecord(7, 'moscow', { incomplete: true }));
-    outbox.append(callRecord(7));
+    await flushed(outbox, outbox.append(callRecord(7)));
     const entries = outbox.readAfter(0, 10, Number.MAX_SAFE_INTEGER);
     assert.deepEqual(
       entries.map((e) => (JSON.parse(e.json) as { incomplete: boolean }).incomplete),

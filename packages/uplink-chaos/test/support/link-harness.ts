@@ -111,7 +111,9 @@ export interface SiteOptions {
 
 export async function startTestSite(options: SiteOptions): Promise<TestSite> {
   const dir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'callgate-link-site-'));
-  const outbox = openOutbox(dir);
+  // As the gateway wires it: a record is sent once it is flushed to disk.
+  let kick = (): void => undefined;
+  const outbox = openOutbox(dir, { onFlushed: () => kick() });
   const proxy = await startFaultProxy({ target: { host: '127.0.0.1', port: options.hubPort } });
   const configs: UplinkConfig[] = [];
   const commands: { command: HubCommand; commandId: string }[] = [];
@@ -134,6 +136,7 @@ export async function startTestSite(options: SiteOptions): Promise<TestSite> {
       return options.onCommand ? options.onCommand(command, commandId) : { status: 'done' };
     },
   });
+  kick = () => client.kick();
   return {
     outbox,
     proxy,
