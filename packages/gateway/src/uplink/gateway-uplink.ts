@@ -6,8 +6,10 @@
  *
  * A record is appended in the engine's event dispatch, synchronously, before the next I/O turn.
  * If the append itself fails (disk full, file removed) the record is held in memory, retried
- * every few seconds and reported (log, `callgate_gateway_outbox_append_failures_total`, the
- * `outbox` readiness check) — never dropped.
+ * every few seconds and reported (log, `callgate_gateway_outbox_append_failures_total`,
+ * `callgate_gateway_outbox_held_in_memory`) — never dropped. A failing flush to disk is reported
+ * the same way (`callgate_gateway_outbox_flush_failures_total`); operators keep working either
+ * way, so neither makes the gateway unready.
  */
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -59,7 +61,7 @@ export interface GatewayUplink {
   readonly outbox: Outbox;
   /** Undefined for a standalone site (no hub.url). */
   readonly client: UplinkClient | undefined;
-  /** False while a record could not be written to the outbox (it is held in memory and retried). */
+  /** False while a record is held in memory (not written) or the outbox cannot be flushed to disk. */
   readonly outboxHealthy: boolean;
   status(): UplinkLinkStatus | undefined;
   stop(): Promise<void>;
