@@ -105,7 +105,7 @@ export const actions = {
   }),
   cancelAtxfer: (channel: string): AmiAction => ({ action: 'CancelAtxfer', headers: { Channel: channel } }),
   /**
-   * A SIP NOTIFY inside the dialog of a PJSIP channel (res_pjsip_notify, Asterisk ≥ 16; needs
+   * A SIP NOTIFY inside the dialog of a PJSIP channel (res_pjsip_notify, documented for Asterisk 18+; needs
    * `write = system`). `headers` become the NOTIFY's headers, e.g. `{ Event: 'hold' }`.
    */
   pjsipNotifyChannel: (channel: string, headers: Record<string, string>): AmiAction => ({
