@@ -143,6 +143,7 @@ export async function runDoctor(loaded: LoadedSiteConfig, options: DoctorOptions
     await checkPrivileges(client, config, timeoutMs, booted, add);
     await checkDialplan(client, config, timeoutMs, add);
     await checkEndpoints(client, config, timeoutMs, add);
+    await checkPhoneHold(client, config, timeoutMs, add);
     await checkClock(client, timeoutMs, now, add);
   } finally {
     await client.stop();
@@ -498,6 +499,47 @@ async function checkHub(
         detail: `within ${Math.round(Math.abs(skew) / 1000)} s (HTTP Date resolution)`,
       });
     }
+  }
+}
+
+/**
+ * hold.method phone-notify needs AMI's PJSIPNotify (res_pjsip_notify). A PJSIPNotify without a
+ * target sends nothing: Asterisk answers that it needs one when the action exists and is allowed.
+ */
+async function checkPhoneHold(
+  client: AmiClient,
+  config: SiteConfig,
+  timeoutMs: number,
+  add: (c: CheckResult) => void,
+): Promise<void> {
+  if (config.hold.method !== 'phone-notify') return;
+  const title = 'Hold from the browser (phones asked to hold)';
+  const answer = await probe(client, { action: 'PJSIPNotify', headers: {} }, timeoutMs);
+  const message = answer.ok ? '' : answer.message;
+  if (/requires either an endpoint name/i.test(message)) {
+    add({
+      id: 'phone-hold',
+      title,
+      status: 'ok',
+      detail:
+        "Asterisk sends the NOTIFY (PJSIPNotify); each phone must allow remote control (Event: hold / talk), which only a call can show",
+    });
+  } else if (/permission denied/i.test(message)) {
+    add({
+      id: 'phone-hold',
+      title,
+      status: 'fail',
+      detail: 'the AMI user may not send PJSIPNotify (write class system): the hold button will fail',
+      fix: `In manager.conf, in the user's section: ${recommendedWrite({ phoneNotifyHold: true })}`,
+    });
+  } else {
+    add({
+      id: 'phone-hold',
+      title,
+      status: 'fail',
+      detail: `Asterisk has no PJSIPNotify action (${message || 'it answered Success'}): res_pjsip_notify is not loaded`,
+      fix: 'Load res_pjsip_notify.so (modules.conf), or set hold.method: none.',
+    });
   }
 }
 

@@ -212,10 +212,14 @@ describe('callgate doctor against a real AMI, ARI and hub endpoint', () => {
 
   it('asks for write = system (PJSIPNotify) where phones are told to hold, and accepts it there', async () => {
     const overrides = { hold: { method: 'phone-notify' } };
-    const without = check(await (await stageSite({ overrides })).report(), 'ami-write');
+    const withoutReport = await (await stageSite({ overrides })).report();
+    const without = check(withoutReport, 'ami-write');
     assert.equal(without.status, 'fail');
     assert.match(without.detail, /lacks system: system \(PJSIPNotify, for hold from the browser/);
     assert.equal(without.fix, "In manager.conf, in the user's section: write = originate,call,agent,reporting,system");
+    const refused = check(withoutReport, 'phone-hold');
+    assert.equal(refused.status, 'fail');
+    assert.match(refused.detail, /may not send PJSIPNotify/);
     const withSystem = await stageSite({
       overrides,
       sim: { users: [{ ...RIGHT_USER, write: 'originate,call,agent,reporting,system' }] },
@@ -223,7 +227,11 @@ describe('callgate doctor against a real AMI, ARI and hub endpoint', () => {
     const ok = check(await withSystem.report(), 'ami-write');
     assert.equal(ok.status, 'ok', ok.detail);
     assert.match(ok.detail, /system \(for hold from the browser\)/);
-    assert.equal(check(await withSystem.report(), 'ari').status, 'skipped');
+    const report = await withSystem.report();
+    assert.equal(check(report, 'ari').status, 'skipped');
+    const hold = check(report, 'phone-hold');
+    assert.equal(hold.status, 'ok', hold.detail);
+    assert.match(hold.detail, /each phone must allow remote control/);
   });
 
   it('fails an Asterisk 20.9.1, affected by CVE-2024-42365, and names the fixed release', async () => {
