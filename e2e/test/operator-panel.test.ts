@@ -223,6 +223,31 @@ describe('operator panel in a browser', () => {
     assert.equal(await anna.page.locator('#dial-input').getAttribute('aria-invalid'), 'true');
   });
 
+  it('where the site holds with the phone key only, the call says so instead of offering a hold button', async () => {
+    const kati = await openPanel(browser, center.url);
+    try {
+      await logIn(kati, 'kati');
+      await liveLink(kati);
+      await readyToWork(kati);
+      const tallinn = center.site('tallinn').sim.control;
+      const customer = tallinn.customerCalls({ from: '+79990000001', line: '74950000000' });
+      await kati.page.getByTestId('incoming-popup').waitFor();
+      await answerWhenRinging(center.site('tallinn').sim, '1001');
+      const panel = kati.page.locator('[data-testid="call-panel"]');
+      await waitForAttribute(panel, 'data-state', 'talking');
+      await waitForText(panel.getByTestId('hold-on-phone'), 'hold key on your phone');
+      assert.equal(await panel.locator('[id^="hold-"]').count(), 0, 'no hold button that could only fail');
+      tallinn.phone('1001').hold();
+      await waitForAttribute(panel, 'data-state', 'on-hold');
+      tallinn.phone('1001').unhold();
+      await waitForAttribute(panel, 'data-state', 'talking');
+      customer.hangup();
+      await waitForAttribute(kati.page.getByTestId('last-call'), 'data-outcome', 'completed');
+    } finally {
+      await kati.context.close();
+    }
+  });
+
   it('a reload mid-call shows the call as it is, and a second tab sees and controls the same call', async () => {
     await readyToWork(anna);
     const site = center.site('moscow');

@@ -246,6 +246,12 @@ export const WelcomeMessage = Type.Object(
     resumed: Type.Boolean(),
     snapshot: Nullable(OperatorSnapshot),
     pauseReasons: Type.Array(Type.String()),
+    /**
+     * False where the site has no hold from the browser (`hold.method: none`): the phone's hold
+     * key is the way, and the panel says so instead of offering a button that cannot work.
+     * Absent from gateways older than this field: treat as true.
+     */
+    holdFromBrowser: Type.Optional(Type.Boolean()),
     wrapUpSeconds: Type.Integer({ minimum: 0 }),
     colleagues: Type.Array(Colleague),
     heartbeatSeconds: Type.Integer({ minimum: 1 }),

@@ -120,6 +120,7 @@ export class OperatorHub {
       resumed: replay !== undefined,
       snapshot: replay ? null : this.snapshot(operatorId),
       pauseReasons: config.pauseReasons,
+      holdFromBrowser: config.hold.method !== 'none',
       wrapUpSeconds: config.wrapUp.timeoutSeconds,
       colleagues: this.#colleagues.filter((c) => c.operatorId !== operatorId),
       heartbeatSeconds,

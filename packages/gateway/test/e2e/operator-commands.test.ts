@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { CallRecord, EventMessage, OperatorCall, ServerMessage } from '@callgate/contracts';
 import { startHarness, waitUntil, type Harness } from '../support/gateway-harness.js';
-import type { OperatorClient } from '../support/operator-client.js';
+import { OperatorClient } from '../support/operator-client.js';
 
 const isEvent =
   (kind: string, test: (call: OperatorCall) => boolean = () => true) =>
@@ -267,7 +267,8 @@ describe('hold from the browser by asking the phone (hold.method phone-notify, P
     h.sim.control.channels().find((c) => c.name === channel)?.onHold;
 
   it('the phone holds and resumes at the button; the panel and the record follow', async () => {
-    const anna = await h.login('op-1001');
+    const { client: anna, welcome } = await OperatorClient.login(h.gateway.url, await h.token('op-1001'));
+    assert.equal(welcome.holdFromBrowser, true, 'the welcome offers hold from the browser');
     const records: CallRecord[] = [];
     const off = h.gateway.onDomainEvent((e) => {
       if (e.type === 'call.ended') records.push(e.record);

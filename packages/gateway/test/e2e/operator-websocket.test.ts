@@ -237,6 +237,7 @@ describe('operator WebSocket against pbx-sim', () => {
     const { client, welcome } = await OperatorClient.login(h.gateway.url, await h.token('op-1001'));
     assert.equal(welcome.resumed, false);
     assert.ok(welcome.snapshot);
+    assert.equal(welcome.holdFromBrowser, false, 'this site holds with the phone key only (hold.method none)');
     await client.command({ name: 'set-status', status: 'paused', reason: 'break' });
     await client.waitFor(
       (m) => m.type === 'event' && m.event.kind === 'status' && m.event.status.pauseReason === 'break',

@@ -54,6 +54,8 @@ export interface WelcomeInfo {
   operator: WelcomeMessage['operator'];
   site: WelcomeMessage['site'];
   pauseReasons: readonly string[];
+  /** False: hold with the phone's key only at this site. */
+  holdFromBrowser: boolean;
   wrapUpSeconds: number;
   colleagues: readonly Colleague[];
   heartbeatSeconds: number;
@@ -300,6 +302,7 @@ export class OperatorConnection {
       operator: message.operator,
       site: message.site,
       pauseReasons: message.pauseReasons,
+      holdFromBrowser: message.holdFromBrowser ?? true,
       wrapUpSeconds: message.wrapUpSeconds,
       colleagues: message.colleagues,
       heartbeatSeconds: message.heartbeatSeconds,

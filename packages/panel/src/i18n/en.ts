@@ -91,6 +91,7 @@ export const en = {
   'call.heldFor': 'on hold {time}',
   'call.hold': 'Hold',
   'call.resume': 'Resume',
+  'call.holdOnPhone': 'Hold and resume with the hold key on your phone.',
   'call.transfer': 'Transfer',
   'call.keypad': 'Keypad',
   'call.hangUp': 'Hang up',

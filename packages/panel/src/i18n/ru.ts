@@ -91,6 +91,7 @@ export const ru: Record<MessageKey, string> = {
   'call.heldFor': 'на удержании {time}',
   'call.hold': 'Удержание',
   'call.resume': 'Вернуть',
+  'call.holdOnPhone': 'Удержание и возврат — кнопкой удержания на телефоне.',
   'call.transfer': 'Перевести',
   'call.keypad': 'Клавиатура',
   'call.hangUp': 'Завершить',

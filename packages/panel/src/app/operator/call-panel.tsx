@@ -143,6 +143,7 @@ function ActiveCall({
   const showKeypad = useSignal(false);
   const id = call.callId;
   const inTransfer = consulting(store, call);
+  const holdHere = store.link.value?.welcome?.holdFromBrowser !== false;
   return (
     <section
       class={`card call-card state-${call.state}`}
@@ -167,7 +168,12 @@ function ActiveCall({
       {inTransfer && <p class="hint">{t('call.consultingHint')}</p>}
       {call.direction !== 'internal' && <ContactCard store={store} number={call.number} />}
       <div class="call-actions">
-        {(call.state === 'talking' || call.state === 'on-hold') && !inTransfer && (
+        {(call.state === 'talking' || call.state === 'on-hold') && !inTransfer && !holdHere && (
+          <p class="hint" data-testid="hold-on-phone">
+            {t('call.holdOnPhone')}
+          </p>
+        )}
+        {(call.state === 'talking' || call.state === 'on-hold') && !inTransfer && holdHere && (
           <CommandButton
             id={`hold-${id}`}
             shortcut="H"
