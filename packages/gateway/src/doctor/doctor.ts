@@ -522,7 +522,7 @@ async function checkPhoneHold(
       title,
       status: 'ok',
       detail:
-        "Asterisk sends the NOTIFY (PJSIPNotify); each phone must allow remote control (Event: hold / talk), which only a call can show",
+        'Asterisk sends the NOTIFY (PJSIPNotify); each phone must allow remote control (Event: hold / talk), which only a call can show',
     });
   } else if (/permission denied/i.test(message)) {
     add({
