@@ -5,7 +5,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AmiAction, AmiResult } from '@callgate/ami';
-import type { CallRecord, DomainEvent, OperatorStatus, ServerMessage } from '@callgate/contracts';
+import {
+  sampleCallRecord,
+  type CallRecord,
+  type DomainEvent,
+  type OperatorStatus,
+  type ServerMessage,
+} from '@callgate/contracts';
 import { OperatorHub } from '../../src/operators/operator-hub.js';
 import type { OperatorCallView, TelephonyPort } from '../../src/operators/telephony-port.js';
 import { testSiteConfig } from '../support/site-config.js';
@@ -171,41 +177,7 @@ describe('operator hub routing', () => {
       operatorId: 'op-1001',
     });
     telephony.calls.set('op-1001', []);
-    const record: CallRecord = {
-      recordId: 'moscow:call-1',
-      callId: 'call-1',
-      site: 'moscow',
-      direction: 'inbound',
-      customerNumber: '+79161234567',
-      line: '74950000000',
-      queue: 'support',
-      startedAt: at,
-      answeredAt: at,
-      endedAt: at,
-      waitSeconds: 2,
-      ringSeconds: 2,
-      talkSeconds: 5,
-      holdSeconds: 0,
-      durationSeconds: 7.5,
-      outcome: 'answered',
-      hangupBy: 'customer',
-      hangupCause: { code: 16, text: 'Normal Clearing' },
-      segments: [
-        {
-          operatorId: 'op-1001',
-          extension: '1001',
-          answeredAt: at,
-          endedAt: at,
-          talkSeconds: 5,
-          holdSeconds: 0,
-          endedBy: 'hangup',
-        },
-      ],
-      offers: [{ operatorId: 'op-1001', extension: '1001', ringSeconds: 2, result: 'answered' }],
-      crmRef: null,
-      recording: null,
-      incomplete: false,
-    };
+    const record = sampleCallRecord(1, 'moscow', { recordId: 'moscow:call-1', callId: 'call-1' });
     hub.onDomainEvent({ type: 'call.ended', site: 'moscow', at, callId: 'call-1', record });
     const last = anna.at(-1);
     assert.ok(last?.type === 'event' && last.event.kind === 'call.ended');
@@ -269,40 +241,12 @@ describe('operator hub routing', () => {
   });
 });
 
+/** A call `operatorId` answered on extension 1002 (the sample record, re-attributed). */
 function answeredRecord(callId: string, operatorId: string): CallRecord {
+  const base = sampleCallRecord(1, 'moscow', { recordId: `moscow:${callId}`, callId });
   return {
-    recordId: `moscow:${callId}`,
-    callId,
-    site: 'moscow',
-    direction: 'inbound',
-    customerNumber: '+79161234567',
-    line: '74950000000',
-    queue: 'support',
-    startedAt: at,
-    answeredAt: at,
-    endedAt: at,
-    waitSeconds: 2,
-    ringSeconds: 2,
-    talkSeconds: 5,
-    holdSeconds: 0,
-    durationSeconds: 7,
-    outcome: 'answered',
-    hangupBy: 'customer',
-    hangupCause: { code: 16, text: 'Normal Clearing' },
-    segments: [
-      {
-        operatorId,
-        extension: '1002',
-        answeredAt: at,
-        endedAt: at,
-        talkSeconds: 5,
-        holdSeconds: 0,
-        endedBy: 'hangup',
-      },
-    ],
-    offers: [{ operatorId, extension: '1002', ringSeconds: 2, result: 'answered' }],
-    crmRef: null,
-    recording: null,
-    incomplete: false,
+    ...base,
+    segments: base.segments.map((s) => ({ ...s, operatorId, extension: '1002' })),
+    offers: base.offers.map((o) => ({ ...o, operatorId, extension: '1002' })),
   };
 }
