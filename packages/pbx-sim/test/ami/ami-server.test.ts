@@ -1,19 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { AmiClient, isAmiError } from '@callgate/ami';
+import type { AmiClient } from '@callgate/ami';
+import { isAmiError } from '@callgate/ami';
 import { startPbxSim, type PbxSim } from '../../src/index.js';
 import { connectRaw } from '../support/raw-ami.js';
+import { simClient } from '../support/ami-client.js';
 
 function client(sim: PbxSim, username = 'crm', secret = 'crm-secret', auth: 'md5' | 'plain' = 'md5'): AmiClient {
-  return new AmiClient({
-    host: sim.host,
-    port: sim.port,
-    username,
-    secret,
-    auth,
-    reconnect: false,
-    keepaliveIntervalMs: 0,
-  });
+  return simClient(sim, { username, secret, auth });
 }
 
 describe('AMI server', () => {

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { AmiClient, type AmiMessage } from '@callgate/ami';
+import type { AmiClient } from '@callgate/ami';
+import { type AmiMessage } from '@callgate/ami';
 import { startPbxSim, type PbxSim } from '../../src/index.js';
-import { answer } from '../support/ami-answer.js';
+import { answer, simClient } from '../support/ami-client.js';
 
 function ringingOn(sim: PbxSim, ext: string): Promise<AmiMessage> {
   return sim.control.waitForEvent(
@@ -32,14 +33,7 @@ describe('AMI call control: PlayDTMF and CancelAtxfer', () => {
 
   before(async () => {
     sim = await startPbxSim();
-    c = new AmiClient({
-      host: sim.host,
-      port: sim.port,
-      username: 'crm',
-      secret: 'crm-secret',
-      reconnect: false,
-      keepaliveIntervalMs: 0,
-    });
+    c = simClient(sim);
     c.start();
     await c.ready();
   });

@@ -1,19 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { AmiClient, type AmiAction, type AmiMessage } from '@callgate/ami';
+import type { AmiClient } from '@callgate/ami';
+import { type AmiAction, type AmiMessage } from '@callgate/ami';
 import { notifyVariables } from '../../src/ami/actions/notify-actions.js';
 import { startPbxSim, type FlavourId, type PbxSim } from '../../src/index.js';
-import { answer } from '../support/ami-answer.js';
+import { answer, simClient } from '../support/ami-client.js';
 
 function client(sim: PbxSim, username = 'crm', secret = 'crm-secret'): AmiClient {
-  const c = new AmiClient({
-    host: sim.host,
-    port: sim.port,
-    username,
-    secret,
-    reconnect: false,
-    keepaliveIntervalMs: 0,
-  });
+  const c = simClient(sim, { username, secret });
   c.start();
   return c;
 }

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { AmiClient, isAmiError, type AmiAction } from '@callgate/ami';
+import type { AmiClient } from '@callgate/ami';
+import { isAmiError, type AmiAction } from '@callgate/ami';
 import { startPbxSim, type PbxSim } from '../../src/index.js';
 import { connectRaw } from '../support/raw-ami.js';
+import { simClient } from '../support/ami-client.js';
 
 function client(sim: PbxSim, username = 'crm', secret = 'crm-secret'): AmiClient {
-  return new AmiClient({ host: sim.host, port: sim.port, username, secret, reconnect: false, keepaliveIntervalMs: 0 });
+  return simClient(sim, { username, secret });
 }
 
 /** Asterisk's error message for an action, or 'ok'. */

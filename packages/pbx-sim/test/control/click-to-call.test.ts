@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { AmiClient, type AmiMessage } from '@callgate/ami';
+import type { AmiClient } from '@callgate/ami';
+import { type AmiMessage } from '@callgate/ami';
 import { startPbxSim, type PbxSim } from '../../src/index.js';
+import { simClient } from '../support/ami-client.js';
 
 const AUTO_ANSWER = { 'PJSIP_HEADER(add,Call-Info)': '<sip:127.0.0.1>;answer-after=0' };
 
@@ -20,14 +22,7 @@ describe('click-to-call and inbound calls over AMI', () => {
     });
   before(async () => {
     sim = await startPbxSim();
-    ami = new AmiClient({
-      host: sim.host,
-      port: sim.port,
-      username: 'crm',
-      secret: 'crm-secret',
-      reconnect: false,
-      keepaliveIntervalMs: 0,
-    });
+    ami = simClient(sim);
     ami.on('event', (e) => events.push(e));
     ami.start();
     await ami.ready();

@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { AmiClient, type AmiMessage } from '@callgate/ami';
 import { LoadGenerator, startPbxSim, VirtualScheduler, type PbxSim } from '../../src/index.js';
 import { connectRaw } from '../support/raw-ami.js';
+import { simClient } from '../support/ami-client.js';
 
 function ringingOn(sim: PbxSim, ext: string): Promise<AmiMessage> {
   return sim.control.waitForEvent(
@@ -56,14 +57,7 @@ describe('scripted world over AMI', () => {
     assert.deepEqual(rang, ['PJSIP/1001']);
     off();
     call.hangup();
-    const ami = new AmiClient({
-      host: sim.host,
-      port: sim.port,
-      username: 'crm',
-      secret: 'crm-secret',
-      reconnect: false,
-      keepaliveIntervalMs: 0,
-    });
+    const ami = simClient(sim);
     ami.start();
     await ami.ready();
     const failed = await ami.send(
@@ -156,14 +150,7 @@ describe('a client that stops reading', () => {
       }
       load.stop();
       assert.ok(isClosed(), 'the server dropped the client that stopped reading');
-      const ok = new AmiClient({
-        host: sim.host,
-        port: sim.port,
-        username: 'crm',
-        secret: 'crm-secret',
-        reconnect: false,
-        keepaliveIntervalMs: 0,
-      });
+      const ok = simClient(sim);
       ok.start();
       await ok.ready();
       assert.equal((await ok.send({ action: 'Ping' })).response.get('Ping'), 'Pong');
