@@ -11,18 +11,17 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import type { CallRecord, EventMessage, OperatorCall, ServerMessage } from '@callgate/contracts';
-import { startHarness, waitUntil, type Harness } from '../support/gateway-harness.js';
-import { OperatorClient } from '../support/operator-client.js';
+import type { CallRecord } from '@callgate/contracts';
+import { answerWhenRinging, startHarness, waitUntil, type Harness } from '../support/gateway-harness.js';
+import { callOf, isEvent, OperatorClient } from '../support/operator-client.js';
 
-const isEvent =
-  (kind: string, test: (call: OperatorCall) => boolean = () => true) =>
-  (m: ServerMessage) =>
-    m.type === 'event' && m.event.kind === kind && 'call' in m.event && test(m.event.call);
-const callOf = (m: ServerMessage): OperatorCall => {
-  assert.ok(m.type === 'event' && 'call' in m.event);
-  return (m as EventMessage & { event: { call: OperatorCall } }).event.call;
-};
+/** A customer calls the support line and Anna (1001) answers on her phone. */
+async function talking(h: Harness, anna: OperatorClient, from: string) {
+  const answered = anna.next(isEvent('call.answered'));
+  const customer = h.sim.control.customerCalls({ from, name: 'Ivan Petrov', line: '74950000000' });
+  await answerWhenRinging(h, '1001');
+  return { customer, call: callOf(await answered) };
+}
 
 describe('operator call commands against pbx-sim (AMI + ARI)', () => {
   let h: Harness;
@@ -34,17 +33,6 @@ describe('operator call commands against pbx-sim (AMI + ARI)', () => {
     const client = await h.login(operatorId);
     clients.push(client);
     return client;
-  };
-  const answer = async (extension: string): Promise<void> => {
-    await waitUntil(() => h.sim.control.phone(extension).ringing, `phone ${extension} rings`);
-    h.sim.control.phone(extension).answer();
-  };
-  /** A customer calls the support line and Anna (1001) answers on her phone. */
-  const talking = async (anna: OperatorClient, from: string) => {
-    const answered = anna.next(isEvent('call.answered'));
-    const customer = h.sim.control.customerCalls({ from, name: 'Ivan Petrov', line: '74950000000' });
-    await answer('1001');
-    return { customer, call: callOf(await answered) };
   };
   const stateOf = (operatorId: string, callId: string): string | undefined =>
     h.gateway.telephony.callsOf(operatorId).find((c) => c.callId === callId)?.state;
@@ -72,7 +60,7 @@ describe('operator call commands against pbx-sim (AMI + ARI)', () => {
 
   it('holds and resumes the customer from the browser; the record counts the hold time', async () => {
     const anna = await login('op-1001');
-    const { customer, call } = await talking(anna, '79161230001');
+    const { customer, call } = await talking(h, anna, '79161230001');
     const held = anna.next(isEvent('call.held'));
     const hold = await anna.command({ name: 'hold', callId: call.callId });
     assert.equal(hold.status, 'done', JSON.stringify(hold));
@@ -95,7 +83,7 @@ describe('operator call commands against pbx-sim (AMI + ARI)', () => {
 
   it('refuses to hold a call that is already on hold, and says so', async () => {
     const anna = await login('op-1001');
-    const { customer, call } = await talking(anna, '79161230002');
+    const { customer, call } = await talking(h, anna, '79161230002');
     const held = anna.next(isEvent('call.held'));
     assert.equal((await anna.command({ name: 'hold', callId: call.callId })).status, 'done');
     await held;
@@ -109,7 +97,7 @@ describe('operator call commands against pbx-sim (AMI + ARI)', () => {
 
   it('sends DTMF digits typed in the browser to the customer', async () => {
     const anna = await login('op-1001');
-    const { customer, call } = await talking(anna, '79161230003');
+    const { customer, call } = await talking(h, anna, '79161230003');
     const reply = await anna.command({ name: 'dtmf', callId: call.callId, digits: '12#' });
     assert.equal(reply.status, 'done', JSON.stringify(reply));
     assert.equal(customerChannel(customer.channel)?.digitsHeard, '12#');
@@ -121,7 +109,7 @@ describe('operator call commands against pbx-sim (AMI + ARI)', () => {
   it('blind-transfers the customer to a colleague: the colleague gets the same call, the operator is done', async () => {
     const anna = await login('op-1001');
     const boris = await login('op-1002');
-    const { customer, call } = await talking(anna, '79161230004');
+    const { customer, call } = await talking(h, anna, '79161230004');
     const transferred = anna.next(isEvent('call.transferred', (c) => c.callId === call.callId));
     const offered = boris.next(isEvent('call.offered', (c) => c.callId === call.callId));
     const reply = await anna.command({ name: 'transfer', callId: call.callId, to: { operatorId: 'op-1002' } });
@@ -129,7 +117,7 @@ describe('operator call commands against pbx-sim (AMI + ARI)', () => {
     await transferred;
     await offered;
     const borisTalks = boris.next(isEvent('call.answered', (c) => c.callId === call.callId));
-    await answer('1002');
+    await answerWhenRinging(h, '1002');
     assert.equal(callOf(await borisTalks).number, '+79161230004');
     assert.equal(h.sim.control.phone('1001').channels().length, 0, 'Anna is off the call');
     const ended = boris.next(isEvent('call.ended'));
@@ -148,7 +136,7 @@ describe('operator call commands against pbx-sim (AMI + ARI)', () => {
   it('attended transfer: consults the colleague while the customer holds, then hands the customer over', async () => {
     const anna = await login('op-1001');
     const boris = await login('op-1002');
-    const { customer, call } = await talking(anna, '79161230005');
+    const { customer, call } = await talking(h, anna, '79161230005');
     const start = await anna.command({
       name: 'attended-transfer-start',
       callId: call.callId,
@@ -157,7 +145,7 @@ describe('operator call commands against pbx-sim (AMI + ARI)', () => {
     assert.equal(start.status, 'done', JSON.stringify(start));
     const annaConsults = anna.next(isEvent('call.consulting', (c) => c.callId === call.callId));
     const borisTalks = boris.next(isEvent('call.answered', (c) => c.callId === call.callId && c.state === 'talking'));
-    await answer('1002');
+    await answerWhenRinging(h, '1002');
     await waitUntil(() => stateOf('op-1001', call.callId) === 'consulting', 'Anna consults Boris');
     // Both panels follow the consultation: Anna's shows it, Boris's shows him talking.
     assert.equal(callOf(await annaConsults).state, 'consulting');
@@ -185,7 +173,7 @@ describe('operator call commands against pbx-sim (AMI + ARI)', () => {
   it('attended transfer cancelled while the colleague rings: back with the customer, the colleague’s offer ends', async () => {
     const anna = await login('op-1001');
     const boris = await login('op-1002');
-    const { customer, call } = await talking(anna, '79161230006');
+    const { customer, call } = await talking(h, anna, '79161230006');
     const offered = boris.next(isEvent('call.offered'));
     const start = await anna.command({
       name: 'attended-transfer-start',
@@ -229,11 +217,7 @@ describe('hold from the browser on an ordinary call (ARI answers 409, as real As
 
   it("tells the operator to use the phone's hold key, and the phone's hold is still tracked", async () => {
     const anna = await h.login('op-1001');
-    const answered = anna.next(isEvent('call.answered'));
-    const customer = h.sim.control.customerCalls({ from: '79161230009', line: '74950000000' });
-    await waitUntil(() => h.sim.control.phone('1001').ringing, 'phone 1001 rings');
-    h.sim.control.phone('1001').answer();
-    const call = callOf(await answered);
+    const { customer, call } = await talking(h, anna, '79161230009');
     const reply = await anna.command({ name: 'hold', callId: call.callId });
     assert.equal(reply.status, 'failed');
     assert.equal(reply.code, 'GW_ERR_HOLD_UNAVAILABLE');
@@ -256,13 +240,6 @@ describe('hold from the browser by asking the phone (hold.method phone-notify, P
   after(async () => {
     await h.stop();
   });
-  const talkingWith = async (anna: OperatorClient, from: string) => {
-    const answered = anna.next(isEvent('call.answered'));
-    const customer = h.sim.control.customerCalls({ from, line: '74950000000' });
-    await waitUntil(() => h.sim.control.phone('1001').ringing, 'phone 1001 rings');
-    h.sim.control.phone('1001').answer();
-    return { customer, call: callOf(await answered) };
-  };
   const customerOnHold = (channel: string): boolean | undefined =>
     h.sim.control.channels().find((c) => c.name === channel)?.onHold;
 
@@ -273,7 +250,7 @@ describe('hold from the browser by asking the phone (hold.method phone-notify, P
     const off = h.gateway.onDomainEvent((e) => {
       if (e.type === 'call.ended') records.push(e.record);
     });
-    const { customer, call } = await talkingWith(anna, '79161230021');
+    const { customer, call } = await talking(h, anna, '79161230021');
     const held = anna.next(isEvent('call.held'));
     const hold = await anna.command({ name: 'hold', callId: call.callId });
     assert.equal(hold.status, 'done', JSON.stringify(hold));
@@ -307,7 +284,7 @@ describe('hold from the browser by asking the phone (hold.method phone-notify, P
     const anna = await h.login('op-1001');
     h.sim.control.phone('1001').setBehaviour({ remoteHold: false });
     try {
-      const { customer, call } = await talkingWith(anna, '79161230022');
+      const { customer, call } = await talking(h, anna, '79161230022');
       const reply = await anna.command({ name: 'hold', callId: call.callId });
       assert.equal(reply.status, 'failed');
       assert.equal(reply.code, 'GW_ERR_PHONE_DID_NOT_HOLD');

@@ -4,26 +4,12 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import type { EventMessage, OperatorCall, ServerMessage } from '@callgate/contracts';
-import { OperatorClient } from '../support/operator-client.js';
-import { startHarness, waitUntil, type Harness } from '../support/gateway-harness.js';
-
-const isEvent =
-  (kind: string, test: (call: OperatorCall) => boolean = () => true) =>
-  (m: ServerMessage) =>
-    m.type === 'event' && m.event.kind === kind && 'call' in m.event && test(m.event.call);
-const callOf = (m: ServerMessage): OperatorCall => {
-  assert.ok(m.type === 'event' && 'call' in m.event);
-  return (m as EventMessage & { event: { call: OperatorCall } }).event.call;
-};
+import { callOf, isEvent, OperatorClient } from '../support/operator-client.js';
+import { answerWhenRinging, startHarness, waitUntil, type Harness } from '../support/gateway-harness.js';
 
 describe('operator WebSocket against pbx-sim', () => {
   let h: Harness;
-  /** The gateway offers a call as soon as Asterisk dials the phone; the phone rings a moment later. */
-  const answer = async (extension: string): Promise<void> => {
-    await waitUntil(() => h.sim.control.phone(extension).ringing, `phone ${extension} rings`);
-    h.sim.control.phone(extension).answer();
-  };
+  const answer = (extension: string): Promise<void> => answerWhenRinging(h, extension);
   before(async () => {
     h = await startHarness();
   });

@@ -37,6 +37,12 @@ export async function waitUntil(test: () => boolean, what: string, timeoutMs = 1
   }
 }
 
+/** The gateway offers a call as soon as Asterisk dials the phone; the phone rings a moment later. */
+export async function answerWhenRinging(h: Harness, extension: string): Promise<void> {
+  await waitUntil(() => h.sim.control.phone(extension).ringing, `phone ${extension} rings`);
+  h.sim.control.phone(extension).answer();
+}
+
 export interface HarnessOptions {
   /**
    * Serve ARI from pbx-sim and configure the gateway's hold from the browser with it

@@ -3,7 +3,14 @@
  * message the gateway sent (to assert on what an operator may see) and waits for messages.
  */
 import WebSocket from 'ws';
-import type { OperatorCommand, ReplyMessage, ServerMessage, WelcomeMessage } from '@callgate/contracts';
+import type {
+  EventMessage,
+  OperatorCall,
+  OperatorCommand,
+  ReplyMessage,
+  ServerMessage,
+  WelcomeMessage,
+} from '@callgate/contracts';
 
 export class OperatorClient {
   readonly received: ServerMessage[] = [];
@@ -116,4 +123,16 @@ export class OperatorClient {
   close(): void {
     this.#ws.close();
   }
+}
+
+/** Matches an operator event of `kind` about a call that passes `test`. */
+export const isEvent =
+  (kind: string, test: (call: OperatorCall) => boolean = () => true) =>
+  (m: ServerMessage): boolean =>
+    m.type === 'event' && m.event.kind === kind && 'call' in m.event && test(m.event.call);
+
+/** The call an operator event is about (throws on any other message). */
+export function callOf(m: ServerMessage): OperatorCall {
+  if (m.type !== 'event' || !('call' in m.event)) throw new Error(`not a call event: ${JSON.stringify(m)}`);
+  return (m as EventMessage & { event: { call: OperatorCall } }).event.call;
 }
