@@ -7,6 +7,7 @@ import type { AmiMessage } from '@callgate/ami';
 import type { EventClass } from '../model/sim-event.js';
 import type { SimulatedAsterisk } from '../simulated-asterisk.js';
 import type { AmiSession } from './ami-session.js';
+import { amiVariables } from './ami-variables.js';
 import { response } from './wire.js';
 
 export class ActionContext {
@@ -36,6 +37,11 @@ export class ActionContext {
 
   headers(name: string): string[] {
     return this.message.getAll(name);
+  }
+
+  /** The `Variable:` headers as Asterisk reads them, `[name, value]` in order (./ami-variables.ts). */
+  variables(): Array<[string, string]> {
+    return amiVariables(this.headers('Variable'));
   }
 
   /** Asterisk's ast_true: yes, true, y, t, 1, on. */

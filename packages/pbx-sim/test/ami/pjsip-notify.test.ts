@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { AmiClient } from '@callgate/ami';
 import { type AmiAction, type AmiMessage } from '@callgate/ami';
-import { notifyVariables } from '../../src/ami/actions/notify-actions.js';
+import { amiVariables } from '../../src/ami/ami-variables.js';
 import { startPbxSim, type FlavourId, type PbxSim } from '../../src/index.js';
 import { answer, simClient } from '../support/ami-client.js';
 
@@ -291,9 +291,9 @@ describe('AMI PJSIPNotify on the chan_sip flavour', () => {
   });
 });
 
-describe('PJSIPNotify Variable lines', () => {
+describe('AMI Variable lines (Originate, PJSIPNotify)', () => {
   it('reads them as manager.c does: in order, comma-separated items, quotes kept together, items without = dropped', () => {
-    assert.deepEqual(notifyVariables(['Event=hold', ' X-A=1,X-B="a,b",novalue,=x', 'Content=a=b']), [
+    assert.deepEqual(amiVariables(['Event=hold', ' X-A=1,X-B="a,b",novalue,=x', 'Content=a=b']), [
       ['Event', 'hold'],
       ['X-A', '1'],
       ['X-B', 'a,b'],

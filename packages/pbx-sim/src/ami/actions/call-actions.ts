@@ -23,13 +23,9 @@ export async function originateAction(ctx: ActionContext): Promise<void> {
     ctx.error('Invalid timeout');
     return;
   }
-  const variables: Array<[string, string]> = [];
-  for (const v of ctx.headers('Variable')) {
-    // One header may carry several assignments separated by commas only in very old Asterisk;
-    // 12+ takes one `name=value` per header.
-    const eq = v.indexOf('=');
-    if (eq > 0) variables.push([v.slice(0, eq), v.slice(eq + 1)]);
-  }
+  // Split as manager.c splits every action's Variable headers (man_do_variable_value): several
+  // comma-separated assignments per header are allowed, commas inside (...) or quotes are not splits.
+  const variables = ctx.variables();
   const callerIdText = ctx.header('CallerID');
   const req: OriginateRequest = {
     channel,
