@@ -2,7 +2,7 @@
 export { AmiError, AmiErrorCode, isAmiError } from './errors.js';
 export { AmiMessage } from './message.js';
 export { AmiParser, DEFAULT_MAX_MESSAGE_BYTES, type AmiParserOptions, type AmiParserSink } from './parser.js';
-export { serializeAction, type AmiAction, type AmiValue } from './serializer.js';
+export { escapeVariableValue, serializeAction, type AmiAction, type AmiValue } from './serializer.js';
 export { actions, type AmiFilter, type OriginateParams } from './actions.js';
 export {
   AmiClient,

@@ -18,7 +18,10 @@ export interface AmiAction {
   actionId?: string;
   /** Headers in order. Arrays repeat the header (`Variable`, `Filter`). Undefined is left out. */
   headers?: Record<string, AmiValue | readonly AmiValue[] | undefined>;
-  /** Channel variables, sent as one `Variable: name=value` header each. */
+  /**
+   * Channel variables (or NOTIFY headers), one `Variable: name=value` header each. The value is
+   * sent as given to the variable: see `escapeVariableValue`.
+   */
   variables?: Record<string, AmiValue>;
 }
 
@@ -86,6 +89,17 @@ function text(action: string, key: string, value: AmiValue): string {
   return value;
 }
 
+/**
+ * Asterisk splits a `Variable:` header like application arguments (manager.c
+ * man_do_variable_value: AST_STANDARD_APP_ARGS), so `a=1,b=2` sets two variables and quotes
+ * and backslashes are removed. Without escaping, a value holding a comma — a CRM reference
+ * typed by a user — would set further variables, or write dialplan functions, on the channel.
+ * A backslash makes the next character literal; nothing else changes.
+ */
+export function escapeVariableValue(value: string): string {
+  return value.replace(/[\\,"]/g, (c) => `\\${c}`);
+}
+
 /** Checks every key and value and returns the action's exact wire text. */
 export function serializeAction(action: AmiAction): string {
   const name = text('action', 'Action', action.action);
@@ -134,7 +148,7 @@ export function serializeAction(action: AmiAction): string {
       }
       const s = text(name, `Variable ${varName}`, action.variables[varName] as AmiValue);
       checkValue(name, `Variable ${varName}`, s);
-      out += `Variable: ${varName}=${s}\r\n`;
+      out += `Variable: ${varName}=${escapeVariableValue(s)}\r\n`;
     }
   }
   return out + '\r\n';

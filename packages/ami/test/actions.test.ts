@@ -147,6 +147,23 @@ describe('action constructors', () => {
     assert.match(wire, /\r\nVariable: A=1\r\nVariable: __B=x=y\r\n/);
   });
 
+  it('escapes what Asterisk would split a Variable value at: commas, quotes, backslashes', () => {
+    const wire = serializeAction(
+      actions.originate({
+        channel: 'PJSIP/1001',
+        exten: '79990000001',
+        context: 'outbound',
+        variables: { 'PJSIP_HEADER(add,Call-Info)': '<sip:h>;answer-after=0', __REF: 'a,FILE(/x)=y "q" b\\c' },
+      }),
+    );
+    assert.match(
+      wire,
+      /\r\nVariable: PJSIP_HEADER\(add,Call-Info\)=<sip:h>;answer-after=0\r\n/,
+      'names are sent as they are',
+    );
+    assert.ok(wire.includes('\r\nVariable: __REF=a\\,FILE(/x)=y \\"q\\" b\\\\c\r\n'), wire);
+  });
+
   it('sends an in-dialog NOTIFY with its headers as Variable lines (PJSIPNotify Channel mode)', () => {
     const wire = serializeAction(actions.pjsipNotifyChannel('PJSIP/1001-00000004', { Event: 'hold' }));
     assert.match(wire, /^Action: PJSIPNotify\r\n/);

@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { AmiParser, isAmiError, serializeAction, type AmiAction, type AmiMessage } from '../src/index.js';
+import {
+  AmiParser,
+  escapeVariableValue,
+  isAmiError,
+  serializeAction,
+  type AmiAction,
+  type AmiMessage,
+} from '../src/index.js';
 
 function parseBack(wire: string): AmiMessage {
   const out: AmiMessage[] = [];
@@ -32,7 +39,7 @@ describe('serializeAction', () => {
     );
   });
 
-  it('sends any text without control characters unchanged, Cyrillic and colons included', () => {
+  it('sends any text without control characters unchanged (Variable values escaped as Asterisk reads them), Cyrillic and colons included', () => {
     fc.assert(
       fc.property(
         fc.string({ unit: 'grapheme', maxLength: 60 }).filter((s) => !/[\u0000-\u001f\u007f-\u009f]/.test(s)),
@@ -41,7 +48,11 @@ describe('serializeAction', () => {
             serializeAction({ action: 'Setvar', headers: { Value: value }, variables: { V: value } }),
           );
           assert.equal(m.get('Value'), value);
-          assert.equal(m.get('Variable'), `V=${value}`);
+          const variable = m.get('Variable') ?? '';
+          assert.equal(variable, `V=${escapeVariableValue(value)}`);
+          // What Asterisk's argument splitter leaves: one item, each backslash-escaped character literal.
+          assert.equal(variable.slice(2).replace(/\\(.)/gu, '$1'), value);
+          assert.doesNotMatch(variable.replace(/\\./gu, ''), /[,"]/, 'nothing left to split at');
         },
       ),
       { numRuns: 500 },

@@ -3,6 +3,7 @@
  * real AMI over TCP. What an operator does in the browser, and what they see.
  */
 import assert from 'node:assert/strict';
+import { actions } from '@callgate/ami';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { callOf, isEvent, OperatorClient } from '../support/operator-client.js';
 import { answerWhenRinging, startHarness, waitUntil, type Harness } from '../support/gateway-harness.js';
@@ -71,6 +72,25 @@ describe('operator WebSocket against pbx-sim', () => {
     await waitUntil(() => records.length === 1, 'the record is closed');
     assert.deepEqual(records, ['answered']);
     off();
+    anna.close();
+  });
+
+  it('a CRM reference with commas, quotes and backslashes reaches the channel whole, setting nothing else', async () => {
+    const anna = await h.login('op-1001');
+    await waitUntil(() => h.gateway.telephony.callsOf('op-1001').length === 0, 'the previous call is gone');
+    // Asterisk splits a Variable header at commas: unescaped, this would also write FILE().
+    const crmRef = 'deal-43,FILE(/tmp/callgate-crm-ref)=x "quoted" back\\slash';
+    const answered = anna.next(isEvent('call.answered'));
+    const reply = await anna.command({ name: 'dial', number: '79990000001', crmRef });
+    assert.equal(reply.status, 'done', JSON.stringify(reply));
+    assert.equal(callOf(await answered).crmRef, crmRef);
+    const channel = h.sim.control.phone('1001').channels()[0]?.name;
+    assert.ok(channel, 'the operator leg is up');
+    const result = await h.gateway.telephony.send(actions.getvar('CALLGATE_CRM_REF', channel));
+    assert.equal(result.response.get('Value'), crmRef);
+    const ended = anna.next(isEvent('call.ended'));
+    assert.equal((await anna.command({ name: 'hangup', callId: reply.callId ?? '' })).status, 'done');
+    await ended;
     anna.close();
   });
 

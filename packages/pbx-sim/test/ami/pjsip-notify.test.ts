@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
-import type { AmiClient } from '@callgate/ami';
-import { type AmiAction, type AmiMessage } from '@callgate/ami';
+import { escapeVariableValue, type AmiAction, type AmiClient, type AmiMessage } from '@callgate/ami';
 import { amiVariables } from '../../src/ami/ami-variables.js';
 import { startPbxSim, type FlavourId, type PbxSim } from '../../src/index.js';
 import { answer, simClient } from '../support/ami-client.js';
@@ -298,6 +297,13 @@ describe('AMI Variable lines (Originate, PJSIPNotify)', () => {
       ['X-A', '1'],
       ['X-B', 'a,b'],
       ['Content', 'a=b'],
+    ]);
+  });
+
+  it('gives back exactly what the ami serializer escaped, whatever the value holds', () => {
+    const value = 'deal,FILE(/tmp/x)=y "q" (a,b) back\\slash';
+    assert.deepEqual(amiVariables([`__CALLGATE_CRM_REF=${escapeVariableValue(value)}`]), [
+      ['__CALLGATE_CRM_REF', value],
     ]);
   });
 });
