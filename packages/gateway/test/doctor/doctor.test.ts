@@ -17,7 +17,7 @@ import { stringify } from 'yaml';
 import { startPbxSim, type PbxSim, type PbxSimOptions } from '@callgate/pbx-sim';
 import { loadSiteConfig } from '../../src/config/index.js';
 import { runDoctor, type CheckResult, type DoctorReport } from '../../src/doctor/doctor.js';
-import { OPERATORS } from '../support/gateway-harness.js';
+import { LAB_SITE } from '../support/site-config.js';
 import { testIssuer } from '../support/tokens.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
@@ -94,7 +94,7 @@ async function stageSite(setup: SiteSetup = {}): Promise<Site> {
   writeFileSync(join(dir, 'ari.secret'), `${setup.ariPassword ?? ARI.password}\n`, { mode: 0o600 });
   writeFileSync(join(dir, 'hub-keys.json'), JSON.stringify(setup.localJwks ?? issuer.jwks));
   const config = {
-    site: { id: 'moscow', name: 'Moscow' },
+    ...LAB_SITE,
     ami: {
       host: '127.0.0.1',
       port: setup.amiPort ?? sim?.port ?? (await closedPort()),
@@ -102,13 +102,6 @@ async function stageSite(setup: SiteSetup = {}): Promise<Site> {
       secretFile: 'ami.secret',
     },
     listen: { host: '127.0.0.1', port: 0 },
-    operators: OPERATORS,
-    queues: [
-      { name: 'support', label: 'Support line' },
-      { name: 'sales', label: 'Sales' },
-    ],
-    lines: [{ number: '74950000000', label: 'Customer service' }],
-    dialing: { defaultCountry: 'RU', originateContext: 'outbound', internalContext: 'internal' },
     hold: {
       method: 'ari',
       ariUrl: sim?.ari?.url ?? 'http://127.0.0.1:1',

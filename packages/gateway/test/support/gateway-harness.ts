@@ -12,6 +12,7 @@ import { loadSiteConfig } from '../../src/config/index.js';
 import { startGateway, type RunningGateway } from '../../src/gateway.js';
 import { OperatorClient } from './operator-client.js';
 import { testIssuer, type TestIssuer } from './tokens.js';
+import { LAB_SITE, OPERATORS } from './site-config.js';
 
 export interface Harness {
   sim: PbxSim;
@@ -23,11 +24,7 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export const OPERATORS = [
-  { id: 'op-1001', name: 'Anna Ivanova', extension: '1001', endpoint: 'PJSIP/1001', queues: ['support'] },
-  { id: 'op-1002', name: 'Boris Petrov', extension: '1002', endpoint: 'PJSIP/1002', queues: ['support'] },
-  { id: 'op-1003', name: 'Vera Sidorova', extension: '1003', endpoint: 'PJSIP/1003', queues: ['sales'] },
-];
+export { OPERATORS };
 
 export async function waitUntil(test: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -75,16 +72,9 @@ export async function startHarness(
   if (options.ari) writeFileSync(join(dir, 'ari.secret'), `${options.ari.password}\n`, { mode: 0o600 });
   writeFileSync(join(dir, 'hub-keys.json'), JSON.stringify(issuer.jwks));
   const config = {
-    site: { id: 'moscow', name: 'Moscow' },
+    ...LAB_SITE,
     ami: { host: sim.host, port: sim.port, username: 'crm', secretFile: 'ami.secret' },
     listen: { host: '127.0.0.1', port: 0 },
-    operators: OPERATORS,
-    queues: [
-      { name: 'support', label: 'Support line' },
-      { name: 'sales', label: 'Sales' },
-    ],
-    lines: [{ number: '74950000000', label: 'Customer service' }],
-    dialing: { defaultCountry: 'RU', originateContext: 'outbound', internalContext: 'internal' },
     wrapUp: { timeoutSeconds: 2 },
     hub: { publicKeyFile: 'hub-keys.json' },
     dataDir: 'data',
