@@ -34,6 +34,20 @@ describe('operator call commands against pbx-sim (AMI + ARI)', () => {
     clients.push(client);
     return client;
   };
+  /** The customer hangs up on Boris; the one record has Anna's segment ended by the transfer. */
+  const customerEndsTransferredCall = async (boris: OperatorClient, customer: { hangup(): void }) => {
+    const ended = boris.next(isEvent('call.ended'));
+    customer.hangup();
+    await ended;
+    await waitUntil(() => records.length === 1, 'one record for the call');
+    assert.deepEqual(
+      records[0]?.segments.map((s) => [s.operatorId, s.endedBy]),
+      [
+        ['op-1001', 'transfer'],
+        ['op-1002', 'hangup'],
+      ],
+    );
+  };
   const stateOf = (operatorId: string, callId: string): string | undefined =>
     h.gateway.telephony.callsOf(operatorId).find((c) => c.callId === callId)?.state;
   const customerChannel = (name: string) => h.sim.control.channels().find((c) => c.name === name);
@@ -120,17 +134,7 @@ describe('operator call commands against pbx-sim (AMI + ARI)', () => {
     await answerWhenRinging(h, '1002');
     assert.equal(callOf(await borisTalks).number, '+79161230004');
     assert.equal(h.sim.control.phone('1001').channels().length, 0, 'Anna is off the call');
-    const ended = boris.next(isEvent('call.ended'));
-    customer.hangup();
-    await ended;
-    await waitUntil(() => records.length === 1, 'one record for the call');
-    assert.deepEqual(
-      records[0]?.segments.map((s) => [s.operatorId, s.endedBy]),
-      [
-        ['op-1001', 'transfer'],
-        ['op-1002', 'hangup'],
-      ],
-    );
+    await customerEndsTransferredCall(boris, customer);
   });
 
   it('attended transfer: consults the colleague while the customer holds, then hands the customer over', async () => {
@@ -157,17 +161,7 @@ describe('operator call commands against pbx-sim (AMI + ARI)', () => {
     await transferred;
     await waitUntil(() => h.sim.control.phone('1001').channels().length === 0, 'Anna is off the call');
     assert.equal(customerChannel(customer.channel)?.onHold, false, 'the customer talks to Boris');
-    const ended = boris.next(isEvent('call.ended'));
-    customer.hangup();
-    await ended;
-    await waitUntil(() => records.length === 1, 'one record for the call');
-    assert.deepEqual(
-      records[0]?.segments.map((s) => [s.operatorId, s.endedBy]),
-      [
-        ['op-1001', 'transfer'],
-        ['op-1002', 'hangup'],
-      ],
-    );
+    await customerEndsTransferredCall(boris, customer);
   });
 
   it('attended transfer cancelled while the colleague rings: back with the customer, the colleague’s offer ends', async () => {
