@@ -3,16 +3,7 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import type { AmiClient } from '@callgate/ami';
 import { type AmiMessage } from '@callgate/ami';
 import { startPbxSim, type PbxSim } from '../../src/index.js';
-import { answer, simClient } from '../support/ami-client.js';
-
-function ringingOn(sim: PbxSim, ext: string): Promise<AmiMessage> {
-  return sim.control.waitForEvent(
-    (e) =>
-      e.event === 'Newstate' &&
-      e.get('ChannelStateDesc') === 'Ringing' &&
-      e.get('Channel')?.startsWith(`PJSIP/${ext}-`) === true,
-  );
-}
+import { answer, ringingOn, simClient } from '../support/ami-client.js';
 
 describe('AMI call control: PlayDTMF and CancelAtxfer', () => {
   let sim: PbxSim;

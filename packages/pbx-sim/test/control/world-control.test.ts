@@ -1,19 +1,10 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { AmiClient, type AmiMessage } from '@callgate/ami';
+import { AmiClient } from '@callgate/ami';
 import { LoadGenerator, startPbxSim, VirtualScheduler, type PbxSim } from '../../src/index.js';
 import { connectRaw } from '../support/raw-ami.js';
-import { simClient } from '../support/ami-client.js';
-
-function ringingOn(sim: PbxSim, ext: string): Promise<AmiMessage> {
-  return sim.control.waitForEvent(
-    (e) =>
-      e.event === 'Newstate' &&
-      e.get('ChannelStateDesc') === 'Ringing' &&
-      e.get('Channel')?.startsWith(`PJSIP/${ext}-`) === true,
-  );
-}
+import { ringingOn, simClient } from '../support/ami-client.js';
 
 describe('scripted world over AMI', () => {
   let sim: PbxSim;

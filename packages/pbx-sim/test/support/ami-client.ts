@@ -1,5 +1,5 @@
 /** An AMI client for one pbx-sim, as the tests use it, and what Asterisk answered an action. */
-import { AmiClient, isAmiError, type AmiAction } from '@callgate/ami';
+import { AmiClient, isAmiError, type AmiAction, type AmiMessage } from '@callgate/ami';
 import type { PbxSim } from '../../src/index.js';
 
 export interface SimClientOptions {
@@ -30,4 +30,14 @@ export async function answer(c: AmiClient, action: AmiAction): Promise<string> {
     if (isAmiError(error)) return error.message;
     throw error;
   }
+}
+
+/** The next `Newstate Ringing` of a channel of PJSIP phone `ext`. */
+export function ringingOn(sim: PbxSim, ext: string): Promise<AmiMessage> {
+  return sim.control.waitForEvent(
+    (e) =>
+      e.event === 'Newstate' &&
+      e.get('ChannelStateDesc') === 'Ringing' &&
+      e.get('Channel')?.startsWith(`PJSIP/${ext}-`) === true,
+  );
 }
