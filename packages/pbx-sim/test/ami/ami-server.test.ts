@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { AmiClient } from '@callgate/ami';
 import { isAmiError } from '@callgate/ami';
 import { startPbxSim, type PbxSim } from '../../src/index.js';
-import { connectRaw } from '../support/raw-ami.js';
+import { connectQuietRaw, connectRaw } from '../support/raw-ami.js';
 import { simClient } from '../support/ami-client.js';
 
 function client(sim: PbxSim, username = 'crm', secret = 'crm-secret', auth: 'md5' | 'plain' = 'md5'): AmiClient {
@@ -130,14 +130,7 @@ describe('AMI server', () => {
     c.start();
     await c.ready();
     const call = sim.control.customerCalls({ from: '79160000009', name: 'X' });
-    const raw = await connectRaw(sim.port);
-    raw.action([
-      ['Action', 'Login'],
-      ['Username', 'crm'],
-      ['Secret', 'crm-secret'],
-      ['Events', 'off'],
-    ]);
-    await raw.next();
+    const raw = await connectQuietRaw(sim.port);
     raw.send(
       `Action: Setvar\r\nChannel: ${call.channel}\r\nVariable: CRM_NOTE\r\nValue: a\nEvent: Fake\r\nActionID: inj\r\n\r\n`,
     );

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { AmiClient } from '@callgate/ami';
 import { isAmiError, type AmiAction } from '@callgate/ami';
 import { startPbxSim, type PbxSim } from '../../src/index.js';
-import { connectRaw } from '../support/raw-ami.js';
+import { connectQuietRaw } from '../support/raw-ami.js';
 import { simClient } from '../support/ami-client.js';
 
 function client(sim: PbxSim, username = 'crm', secret = 'crm-secret'): AmiClient {
@@ -105,14 +105,7 @@ describe('AMI actions that inspect a site (what callgate doctor asks)', () => {
   });
 
   it('lists the categories of manager.conf and refuses a file that does not exist', async () => {
-    const raw = await connectRaw(sim.port);
-    raw.action([
-      ['Action', 'Login'],
-      ['Username', 'crm'],
-      ['Secret', 'crm-secret'],
-      ['Events', 'off'],
-    ]);
-    await raw.next();
+    const raw = await connectQuietRaw(sim.port);
     raw.action([
       ['Action', 'ListCategories'],
       ['Filename', 'manager.conf'],

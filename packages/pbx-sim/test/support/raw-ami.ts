@@ -77,3 +77,17 @@ export async function connectRaw(port: number, host = '127.0.0.1'): Promise<RawA
     close: () => socket.destroy(),
   };
 }
+
+/** A raw session of the lab user `crm` logged in with `Events: off`: only responses arrive. */
+export async function connectQuietRaw(port: number): Promise<RawAmi> {
+  const raw = await connectRaw(port);
+  raw.action([
+    ['Action', 'Login'],
+    ['Username', 'crm'],
+    ['Secret', 'crm-secret'],
+    ['Events', 'off'],
+  ]);
+  const reply = await raw.next();
+  if (reply.response !== 'Success') throw new Error(`login refused: ${reply.get('Message') ?? ''}`);
+  return raw;
+}
