@@ -79,12 +79,8 @@ describe('telephony link against pbx-sim (real TCP)', () => {
     const x = await harness();
     const call = x.sim.control.customerCalls({ from: '79161234567', name: 'Иван Петров', line: '74950000000' });
     await x.settle();
-    await x.advance(2500);
-    x.sim.control.phone('1001').answer();
-    await x.settle();
-    await x.advance(5000);
-    call.hangup();
-    await x.settle();
+    await x.after(2500, () => x.sim.control.phone('1001').answer());
+    await x.after(5000, () => call.hangup());
     const r = one(x.records());
     assert.deepEqual(
       [r.direction, r.customerNumber, r.line, r.queue],
@@ -104,12 +100,8 @@ describe('telephony link against pbx-sim (real TCP)', () => {
     const x = await harness();
     x.sim.control.customerCalls({ from: '79161234567', line: '74950000000' });
     await x.settle();
-    await x.advance(1500);
-    x.sim.control.phone('1002').answer();
-    await x.settle();
-    await x.advance(3000);
-    x.sim.control.phone('1002').hangup();
-    await x.settle();
+    await x.after(1500, () => x.sim.control.phone('1002').answer());
+    await x.after(3000, () => x.sim.control.phone('1002').hangup());
     const r = one(x.records());
     assert.deepEqual([r.outcome, r.hangupBy], ['answered', 'operator']);
     assert.deepEqual(segments(r), [['op-1002', 'hangup']]);
@@ -120,9 +112,7 @@ describe('telephony link against pbx-sim (real TCP)', () => {
     const x = await harness();
     const call = x.sim.control.customerCalls({ from: '79165550101', line: '74950000000' });
     await x.settle();
-    await x.advance(4000);
-    call.hangup();
-    await x.settle();
+    await x.after(4000, () => call.hangup());
     const r = one(x.records());
     assert.deepEqual([r.outcome, r.hangupBy, r.answeredAt], ['abandoned', 'customer', null]);
     assert.equal(r.waitSeconds, 3.5);
@@ -146,9 +136,7 @@ describe('telephony link against pbx-sim (real TCP)', () => {
     assert.ok(ringing, 'the next member rings');
     x.sim.control.phone(ringing).answer();
     await x.settle();
-    await x.advance(2000);
-    x.sim.control.phone(ringing).hangup();
-    await x.settle();
+    await x.after(2000, () => x.sim.control.phone(ringing).hangup());
     const r = one(x.records());
     const missed = ringing === '1001' ? 'op-1002' : 'op-1001';
     assert.deepEqual(offers(r), [
@@ -170,13 +158,9 @@ describe('telephony link against pbx-sim (real TCP)', () => {
       "only the line's operator is offered the call, at once (no queue)",
     );
     assert.equal(x.link.callsOf('op-1002')[0]?.state, 'ringing');
-    await x.advance(3000);
-    x.sim.control.phone('1002').answer();
-    await x.settle();
+    await x.after(3000, () => x.sim.control.phone('1002').answer());
     assert.equal(x.link.callsOf('op-1002')[0]?.state, 'talking');
-    await x.advance(5000);
-    call.hangup();
-    await x.settle();
+    await x.after(5000, () => call.hangup());
     const r = one(x.records());
     assert.deepEqual([r.direction, r.customerNumber, r.line, r.queue], ['inbound', '+79161234567', DIRECT_LINE, null]);
     assert.deepEqual([r.outcome, r.hangupBy, r.incomplete], ['answered', 'customer', false]);
@@ -195,12 +179,8 @@ describe('telephony link against pbx-sim (real TCP)', () => {
     const x = await harness({ world: directLineWorld() });
     x.sim.control.customerCalls({ from: '79165550101', line: DIRECT_LINE });
     await x.settle();
-    await x.advance(1500);
-    x.sim.control.phone('1002').answer();
-    await x.settle();
-    await x.advance(4000);
-    x.sim.control.phone('1002').hangup();
-    await x.settle();
+    await x.after(1500, () => x.sim.control.phone('1002').answer());
+    await x.after(4000, () => x.sim.control.phone('1002').hangup());
     const r = one(x.records());
     assert.deepEqual([r.line, r.queue, r.waitSeconds], [DIRECT_LINE, null, 0]);
     assert.deepEqual([r.outcome, r.hangupBy], ['answered', 'operator']);
@@ -235,12 +215,8 @@ describe('telephony link against pbx-sim (real TCP)', () => {
     const x = await harness({ flavour: 'asterisk-20-chansip', world: directLineWorld('asterisk-20-chansip') });
     const call = x.sim.control.customerCalls({ from: '79161234567', line: DIRECT_LINE });
     await x.settle();
-    await x.advance(2000);
-    x.sim.control.phone('1002').answer();
-    await x.settle();
-    await x.advance(3000);
-    call.hangup();
-    await x.settle();
+    await x.after(2000, () => x.sim.control.phone('1002').answer());
+    await x.after(3000, () => call.hangup());
     const r = one(x.records());
     assert.deepEqual([r.site, r.line, r.queue, r.waitSeconds], ['lab-20', DIRECT_LINE, null, 0]);
     assert.deepEqual([r.outcome, r.hangupBy, r.ringSeconds, r.talkSeconds], ['answered', 'customer', 2.0, 3.0]);
@@ -264,9 +240,7 @@ describe('telephony link against pbx-sim (real TCP)', () => {
     const x = await harness({ world: directLineWorld() });
     x.sim.control.customerCalls({ from: '79165550101', line: DIRECT_LINE });
     await x.settle();
-    await x.advance(2000);
-    x.sim.control.phone('1002').reject();
-    await x.settle();
+    await x.after(2000, () => x.sim.control.phone('1002').reject());
     const r = one(x.records());
     assert.deepEqual([r.direction, r.line, r.queue, r.answeredAt], ['inbound', DIRECT_LINE, null, null]);
     assert.deepEqual([r.outcome, r.hangupBy, r.hangupCause.code], ['busy', 'system', 17]);
@@ -279,15 +253,9 @@ describe('telephony link against pbx-sim (real TCP)', () => {
     // 1001 "dials" 1002: an Originate of 1001's phone into internal,1002 (pbx-sim has no
     // off-hook dialling); the phone answers its own leg, then Dial(PJSIP/1002) rings 1002.
     await x.link.send(actions.originate({ channel: 'PJSIP/1001', context: 'internal', exten: '1002', async: true }));
-    await x.advance(100);
-    x.sim.control.phone('1001').answer();
-    await x.settle();
-    await x.advance(1000);
-    x.sim.control.phone('1002').answer();
-    await x.settle();
-    await x.advance(4000);
-    x.sim.control.phone('1002').hangup();
-    await x.settle();
+    await x.after(100, () => x.sim.control.phone('1001').answer());
+    await x.after(1000, () => x.sim.control.phone('1002').answer());
+    await x.after(4000, () => x.sim.control.phone('1002').hangup());
     const r = one(x.records());
     assert.deepEqual([r.direction, r.customerNumber, r.queue], ['internal', null, null]);
     assert.deepEqual(segments(r), [
@@ -301,9 +269,7 @@ describe('telephony link against pbx-sim (real TCP)', () => {
     const x = await harness();
     await clickToCall(x, 'cc-answered', '79990000001');
     await x.advance(2500); // auto-answer 0.3 s, the number answers 2 s after its Dial
-    await x.advance(4000);
-    x.sim.control.phone('1001').hangup();
-    await x.settle();
+    await x.after(4000, () => x.sim.control.phone('1001').hangup());
     const r = one(x.records());
     assert.deepEqual(
       [r.callId, r.crmRef, r.direction, r.customerNumber],
@@ -383,19 +349,11 @@ describe('telephony link against pbx-sim (real TCP)', () => {
     const x = await harness();
     const call = x.sim.control.customerCalls({ from: '79165550101', line: '74950000000' });
     await x.settle();
-    await x.advance(1000);
-    x.sim.control.phone('1001').answer();
-    await x.settle();
-    await x.advance(2000);
-    x.sim.control.phone('1001').hold();
-    await x.settle();
+    await x.after(1000, () => x.sim.control.phone('1001').answer());
+    await x.after(2000, () => x.sim.control.phone('1001').hold());
     assert.equal(x.link.callsOf('op-1001')[0]?.state, 'on-hold');
-    await x.advance(4000);
-    x.sim.control.phone('1001').unhold();
-    await x.settle();
-    await x.advance(1000);
-    call.hangup();
-    await x.settle();
+    await x.after(4000, () => x.sim.control.phone('1001').unhold());
+    await x.after(1000, () => call.hangup());
     const r = one(x.records());
     assert.deepEqual([r.holdSeconds, r.talkSeconds], [4.0, 3.0]);
     const kinds = x.events.map((e) => e.type).filter((t) => t === 'call.held' || t === 'call.resumed');
@@ -406,18 +364,12 @@ describe('telephony link against pbx-sim (real TCP)', () => {
     const x = await harness();
     const call = x.sim.control.customerCalls({ from: '79165550101', line: '74950000000' });
     await x.settle();
-    await x.advance(1000);
-    x.sim.control.phone('1001').answer();
-    await x.settle();
+    await x.after(1000, () => x.sim.control.phone('1001').answer());
     await x.advance(2000);
     x.sim.control.phone('1001').blindTransfer('1003');
     await x.settle();
-    await x.advance(1000);
-    x.sim.control.phone('1003').answer();
-    await x.settle();
-    await x.advance(3000);
-    call.hangup();
-    await x.settle();
+    await x.after(1000, () => x.sim.control.phone('1003').answer());
+    await x.after(3000, () => call.hangup());
     const r = one(x.records());
     assert.deepEqual(segments(r), [
       ['op-1001', 'transfer'],
@@ -436,9 +388,7 @@ describe('telephony link against pbx-sim (real TCP)', () => {
     const x = await harness();
     const call = x.sim.control.customerCalls({ from: '79165550101', line: '74950000000' });
     await x.settle();
-    await x.advance(1000);
-    x.sim.control.phone('1001').answer();
-    await x.settle();
+    await x.after(1000, () => x.sim.control.phone('1001').answer());
     await x.advance(2000);
     x.sim.control.phone('1001').attendedTransfer('1002');
     await x.settle();
@@ -446,12 +396,8 @@ describe('telephony link against pbx-sim (real TCP)', () => {
     assert.equal(x.link.callsOf('op-1001')[0]?.state, 'consulting');
     x.sim.control.phone('1002').answer();
     await x.settle();
-    await x.advance(2000);
-    x.sim.control.phone('1001').hangup(); // completes the transfer
-    await x.settle();
-    await x.advance(3000);
-    call.hangup();
-    await x.settle();
+    await x.after(2000, () => x.sim.control.phone('1001').hangup()); // completes the transfer
+    await x.after(3000, () => call.hangup());
     const r = one(x.records());
     assert.deepEqual(segments(r), [
       ['op-1001', 'transfer'],
@@ -474,9 +420,7 @@ describe('telephony link against pbx-sim (real TCP)', () => {
     const x = await harness();
     x.sim.control.customerCalls({ from: '79165550101', line: '74950000000' });
     await x.settle();
-    await x.advance(1000);
-    x.sim.control.phone('1001').answer();
-    await x.settle();
+    await x.after(1000, () => x.sim.control.phone('1001').answer());
     await x.advance(2000);
     const callId = x.link.callsOf('op-1001')[0]?.callId;
     assert.ok(callId);
@@ -525,9 +469,7 @@ describe('telephony link against pbx-sim (real TCP)', () => {
     const call = x.sim.control.customerCalls({ from: '79165550101', name: 'Ivan Petrov', line: '74950000000' });
     const startedAt = x.scheduler.now();
     await x.settle();
-    await x.advance(2500);
-    x.sim.control.phone('1001').answer();
-    await x.settle();
+    await x.after(2500, () => x.sim.control.phone('1001').answer());
     const answeredAt = x.scheduler.now();
     await x.advance(4000);
     await x.restartGateway();
@@ -545,9 +487,7 @@ describe('telephony link against pbx-sim (real TCP)', () => {
     assert.ok(Math.abs(started - startedAt) < 1000, `startedAt ${view?.startedAt}`);
     assert.ok(started <= answered && answered <= answeredAt, `answeredAt ${view?.answeredAt} at the latest the answer`);
     assert.equal(x.link.status('op-1001')?.phone, 'in-call');
-    await x.advance(3000);
-    call.hangup();
-    await x.settle();
+    await x.after(3000, () => call.hangup());
     assert.deepEqual(x.link.callsOf('op-1001'), [], "the call is gone from the operator's view");
     assert.equal(x.link.status('op-1001')?.phone, 'idle');
     const r = one(x.records());
@@ -565,17 +505,13 @@ describe('telephony link against pbx-sim (real TCP)', () => {
     const x = await harness();
     const call = x.sim.control.customerCalls({ from: '79165550101', line: '74950000000' });
     await x.settle();
-    await x.advance(1000);
-    x.sim.control.phone('1001').answer();
-    await x.settle();
+    await x.after(1000, () => x.sim.control.phone('1001').answer());
     await x.advance(2000);
     x.sim.control.dropAmiConnections();
     await x.until('the link to notice', () => !x.link.connected);
     await x.until('the reconnect and resync', () => x.link.connected);
     assert.equal(x.link.callsOf('op-1001')[0]?.state, 'talking', 'still talking after the resync');
-    await x.advance(3000);
-    call.hangup();
-    await x.settle();
+    await x.after(3000, () => call.hangup());
     const r = one(x.records());
     assert.deepEqual([r.outcome, r.hangupBy, r.incomplete], ['answered', 'customer', true]);
     assert.deepEqual(segments(r), [['op-1001', 'hangup']]);
@@ -585,9 +521,7 @@ describe('telephony link against pbx-sim (real TCP)', () => {
     const x = await harness();
     x.sim.control.customerCalls({ from: '79165550101', line: '74950000000' });
     await x.settle();
-    await x.advance(1000);
-    x.sim.control.phone('1001').answer();
-    await x.settle();
+    await x.after(1000, () => x.sim.control.phone('1001').answer());
     await x.advance(2000);
     let up = false;
     const back = x.sim.control.restart().then(() => {
@@ -605,9 +539,7 @@ describe('telephony link against pbx-sim (real TCP)', () => {
     const x = await harness();
     x.sim.control.customerCalls({ from: '79165550101', line: '74950000000' });
     await x.settle();
-    await x.advance(1000);
-    x.sim.control.phone('1001').answer();
-    await x.settle();
+    await x.after(1000, () => x.sim.control.phone('1001').answer());
     await x.advance(2000);
     // The link drops, and Asterisk restarts before it is back: the hang-ups are never seen.
     x.sim.control.dropAmiConnections();
@@ -628,18 +560,10 @@ describe('telephony link against pbx-sim (real TCP)', () => {
     const x = await harness({ flavour: 'asterisk-20-chansip' });
     const call = x.sim.control.customerCalls({ from: '79161234567', line: '74950000000' });
     await x.settle();
-    await x.advance(1000);
-    x.sim.control.phone('1002').answer();
-    await x.settle();
-    await x.advance(1000);
-    x.sim.control.phone('1002').hold();
-    await x.settle();
-    await x.advance(2000);
-    x.sim.control.phone('1002').unhold();
-    await x.settle();
-    await x.advance(1000);
-    call.hangup();
-    await x.settle();
+    await x.after(1000, () => x.sim.control.phone('1002').answer());
+    await x.after(1000, () => x.sim.control.phone('1002').hold());
+    await x.after(2000, () => x.sim.control.phone('1002').unhold());
+    await x.after(1000, () => call.hangup());
     const r = one(x.records());
     assert.equal(r.site, 'lab-20');
     assert.deepEqual([r.outcome, r.hangupBy, r.holdSeconds, r.talkSeconds], ['answered', 'customer', 2.0, 2.0]);

@@ -22,6 +22,8 @@ export interface SimHarness {
   advance: (ms: number) => Promise<void>;
   /** Reads everything raised so far. */
   settle: () => Promise<void>;
+  /** `ms` of virtual time pass, then someone acts (a phone answers, a caller hangs up); read what it raised. */
+  after: (ms: number, act: () => void) => Promise<void>;
   /** Waits (in real time, bounded) for a condition, moving no virtual time. */
   until: (what: string, test: () => boolean, timeoutMs?: number) => Promise<void>;
   /** Moves virtual time in small steps, letting real I/O happen in between, until `test` holds. */
@@ -96,6 +98,11 @@ export async function startHarness(options: { flavour?: FlavourId; world?: World
     records: () => events.flatMap((e) => (e.type === 'call.ended' ? [e.record] : [])),
     advance,
     settle,
+    async after(ms, act) {
+      await advance(ms);
+      act();
+      await settle();
+    },
     until,
     runUntil,
     restartGateway: async () => {
