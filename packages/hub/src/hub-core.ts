@@ -19,7 +19,7 @@ import {
 import type { Logger } from 'pino';
 import { Auth } from './accounts/auth.js';
 import { LoginLimiter } from './accounts/login-limiter.js';
-import { DEFAULT_SCRYPT_COST, scryptHasher, type PasswordHasher, type ScryptCost } from './accounts/passwords.js';
+import { DEFAULT_SCRYPT_COST, scryptHasher, type PasswordHasher, type ScryptCost } from '@callgate/contracts/passwords';
 import { Sessions } from './accounts/sessions.js';
 import { Users } from './accounts/users.js';
 import { AuditLog, type Actor } from './audit/audit-log.js';

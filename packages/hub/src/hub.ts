@@ -6,7 +6,7 @@
  */
 import type { HubConfig } from '@callgate/contracts';
 import { pino, type Logger } from 'pino';
-import type { ScryptCost } from './accounts/passwords.js';
+import type { ScryptCost } from '@callgate/contracts/passwords';
 import type { Clock } from './clock.js';
 import { migrationProgressText } from './db/migrations.js';
 import { openDatabase, type HubDatabase } from './db/open-database.js';

@@ -25,7 +25,7 @@ export type { Actor } from './audit/audit-log.js';
 export type { IngestOutcome } from './calls/calls.js';
 export { importContactsCsv, parseContactsCsv, type ImportProgress } from './contacts/contact-import.js';
 export { toE164 } from './contacts/phone-numbers.js';
-export { scryptHasher, DEFAULT_SCRYPT_COST, type PasswordHasher, type ScryptCost } from './accounts/passwords.js';
+export { scryptHasher, DEFAULT_SCRYPT_COST, type PasswordHasher, type ScryptCost } from '@callgate/contracts/passwords';
 export { parseSiteCredential } from './sites/site-credential.js';
 export { signWebhook, verifyWebhookSignature, type SignatureCheck } from './webhooks/webhook-signature.js';
 export { LiveView } from './live/live-view.js';

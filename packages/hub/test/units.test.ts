@@ -5,7 +5,7 @@ import { scrypt } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { siteCredentialVerifiersValidator } from '@callgate/contracts';
 import { LoginLimiter } from '../src/accounts/login-limiter.js';
-import { scryptHasher } from '../src/accounts/passwords.js';
+import { scryptHasher } from '@callgate/contracts/passwords';
 import { outranks, rankOf } from '../src/calls/record-rank.js';
 import { toE164 } from '../src/contacts/phone-numbers.js';
 import { decodeCursor, encodeCursor } from '../src/pagination.js';

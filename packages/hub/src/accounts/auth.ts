@@ -13,7 +13,7 @@ import type { Sites } from '../sites/sites.js';
 import type { TokenIssuer } from '../tokens/token-issuer.js';
 import type { UserPrincipal } from './access.js';
 import type { LoginLimiter } from './login-limiter.js';
-import type { PasswordHasher } from './passwords.js';
+import type { PasswordHasher } from '@callgate/contracts/passwords';
 import type { NewSession, OpenSession, Sessions } from './sessions.js';
 import { toHubUser, type UserRow, type Users } from './users.js';
 

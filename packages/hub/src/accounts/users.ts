@@ -11,7 +11,7 @@ import type { HubTables, UsersTable } from '../db/schema.js';
 import { HubError, HubErrorCode, notFound } from '../errors.js';
 import { decodeCursor, encodeCursor } from '../pagination.js';
 import type { HubEvents } from '../hub-events.js';
-import type { PasswordHasher } from './passwords.js';
+import type { PasswordHasher } from '@callgate/contracts/passwords';
 
 export type UserRow = Selectable<UsersTable>;
 

@@ -5,6 +5,11 @@
  *
  *   $scrypt$ln=15,r=8,p=1$<salt, base64>$<32-byte key, base64>
  *
+ * The hub hashes and verifies; a gateway verifies the same strings for the site-only login during
+ * a WAN outage. Hence here, next to the CredentialVerifier schema, as a subpath of its own
+ * (`@callgate/contracts/passwords`): it needs node:crypto, and the browser bundle imports the
+ * package's main entry.
+ *
  * N = 2^15, r = 8, p = 1 is OWASP's scrypt minimum; it needs 32 MiB per hash, so Node's default
  * 32 MiB `maxmem` is raised.
  */
