@@ -123,6 +123,7 @@ export const LoginRequest = Type.Object(
   { additionalProperties: false },
 );
 export type LoginRequest = Type.Static<typeof LoginRequest>;
+export const loginRequestValidator = validator<LoginRequest>('login', LoginRequest);
 
 export const HubSiteRef = Type.Object(
   { id: SafeId, name: Name, gatewayUrl: Type.String() },
@@ -148,16 +149,23 @@ export const SessionInfo = Type.Object(
     /** Send as `X-CSRF-Token` on every POST/PUT/PATCH/DELETE made with the session cookie. */
     csrfToken: Type.String(),
     sessionExpiresAt: IsoTime,
+    /**
+     * `site`: a site-only login at the gateway during a WAN outage (telephony only; the CRM is
+     * not reachable from there). Absent means the hub.
+     */
+    issuedBy: Type.Optional(Type.Union([Type.Literal('hub'), Type.Literal('site')])),
   },
   { additionalProperties: false },
 );
 export type SessionInfo = Type.Static<typeof SessionInfo>;
+export const sessionInfoValidator = validator<SessionInfo>('session', SessionInfo);
 
 export const LoginResponse = Type.Object(
   { session: SessionInfo, token: OperatorToken },
   { additionalProperties: false },
 );
 export type LoginResponse = Type.Static<typeof LoginResponse>;
+export const loginResponseValidator = validator<LoginResponse>('login response', LoginResponse);
 
 export const ChangePasswordRequest = Type.Object(
   { currentPassword: Password, newPassword: Password },

@@ -69,6 +69,13 @@ export const TokenMessage = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * Asks the gateway for a token it signs itself, when the hub cannot renew one (WAN outage). The
+ * socket's current token is the proof; the gateway answers `site-token` or an `error`
+ * (GW_ERR_SITE_TOKEN_REFUSED) — it refuses while its own link to the hub is up.
+ */
+export const RenewMessage = Type.Object({ type: Type.Literal('renew') }, { additionalProperties: false });
+
 const TransferTarget = Type.Union([
   Type.Object({ operatorId: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false }),
   Type.Object({ number: DialString }, { additionalProperties: false }),
@@ -127,7 +134,7 @@ export const CommandMessage = Type.Object(
   { additionalProperties: false },
 );
 
-export const ClientMessage = Type.Union([HelloMessage, TokenMessage, CommandMessage]);
+export const ClientMessage = Type.Union([HelloMessage, TokenMessage, RenewMessage, CommandMessage]);
 export type ClientMessage = Type.Static<typeof ClientMessage>;
 export type HelloMessage = Type.Static<typeof HelloMessage>;
 export type CommandMessage = Type.Static<typeof CommandMessage>;
@@ -308,17 +315,32 @@ export const ErrorMessage = Type.Object(
   { additionalProperties: false },
 );
 
+/** The answer to `renew`: a token signed by this gateway, already in force on this socket. */
+export const SiteTokenMessage = Type.Object(
+  { type: Type.Literal('site-token'), token: Type.String({ minLength: 1 }), expiresAt: IsoTime },
+  { additionalProperties: false },
+);
+
 export const HeartbeatMessage = Type.Object(
   { type: Type.Literal('heartbeat'), at: IsoTime, seq: Type.Integer({ minimum: 0 }) },
   { additionalProperties: false },
 );
 
-export const ServerMessage = Type.Union([WelcomeMessage, EventMessage, ReplyMessage, ErrorMessage, HeartbeatMessage]);
+export const ServerMessage = Type.Union([
+  WelcomeMessage,
+  EventMessage,
+  ReplyMessage,
+  ErrorMessage,
+  HeartbeatMessage,
+  SiteTokenMessage,
+]);
 export type ServerMessage = Type.Static<typeof ServerMessage>;
 export type WelcomeMessage = Type.Static<typeof WelcomeMessage>;
 export type EventMessage = Type.Static<typeof EventMessage>;
 export type ReplyMessage = Type.Static<typeof ReplyMessage>;
 export type ErrorMessage = Type.Static<typeof ErrorMessage>;
 export type HeartbeatMessage = Type.Static<typeof HeartbeatMessage>;
+export type SiteTokenMessage = Type.Static<typeof SiteTokenMessage>;
+export type RenewMessage = Type.Static<typeof RenewMessage>;
 
 export const serverMessageValidator = validator<ServerMessage>('gateway message', ServerMessage);

@@ -172,6 +172,25 @@ export const SiteConfig = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    /**
+     * Working through a WAN outage (docs/uplink.md): operators log in at the gateway with the
+     * password verifiers the hub sent, and open panels get tokens the gateway signs itself.
+     * `outage`: only while the link to the hub is down; `always`: also while it is up; `off`.
+     */
+    siteLogin: Type.Object(
+      {
+        mode: Type.Union([Type.Literal('outage'), Type.Literal('always'), Type.Literal('off')], {
+          default: 'outage',
+        }),
+        /** Lifetime of a token the gateway signs. */
+        tokenTtlSeconds: Type.Integer({ minimum: 60, maximum: 3600, default: 900 }),
+        /** A site-only login lasts this long (a hub login keeps its own end). */
+        sessionHours: Type.Integer({ minimum: 1, maximum: 24, default: 12 }),
+        /** The built operator panel the gateway serves; default: the one installed with callgate. */
+        panelDir: Type.Optional(Type.String({ minLength: 1 })),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     /** Gateway state: outbox, command ids, cached keys. */
     dataDir: Type.String({ minLength: 1, default: './data/gateway' }),
     logLevel: Type.Union(

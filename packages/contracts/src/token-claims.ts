@@ -1,6 +1,10 @@
 /**
  * Claims of the operator token the hub signs (EdDSA JWT) and site gateways verify offline with
  * the hub's public key. Standard claims: `sub` = operator (user) id, `exp`/`iat`, `jti`.
+ *
+ * During a WAN outage a gateway signs tokens with the same claims itself (issuer
+ * `SITE_TOKEN_ISSUER`, its own key, docs/uplink.md "Working through an outage"); only that
+ * gateway accepts them, the hub never does.
  */
 import Type from 'typebox';
 import { validator } from './validate.js';
@@ -19,6 +23,11 @@ export const OperatorTokenClaims = Type.Object(
     ext: Type.String({ maxLength: 40 }),
     /** Hub session id: revoking the session stops renewals. */
     sid: Type.String({ minLength: 1, maxLength: 200 }),
+    /**
+     * When the login behind the token ends (epoch seconds): a gateway renewing the token during
+     * an outage never goes past it. Absent from tokens of older hubs.
+     */
+    sxp: Type.Optional(Type.Integer()),
     iat: Type.Integer(),
     exp: Type.Integer(),
     iss: Type.Optional(Type.String()),
@@ -34,3 +43,5 @@ export const operatorTokenClaimsValidator = validator<OperatorTokenClaims>('toke
 /** Token issuer and audience: the gateway accepts only hub-issued tokens meant for gateways. */
 export const TOKEN_ISSUER = 'callgate-hub';
 export const GATEWAY_AUDIENCE = 'callgate-gateway';
+/** Issuer of the tokens a gateway signs itself while its link to the hub is down. */
+export const SITE_TOKEN_ISSUER = 'callgate-site';

@@ -48,12 +48,35 @@ export const GatewayErrorCode = {
   OutOfOrder: 'GW_ERR_OUT_OF_ORDER',
   /** A renewed token is invalid or belongs to someone else. */
   BadToken: 'GW_ERR_BAD_TOKEN',
+  /**
+   * `renew` refused: the gateway's link to the hub is up (renew at the hub), site login is off,
+   * the login behind the token has ended, or the operator no longer may log in at this site.
+   */
+  SiteTokenRefused: 'GW_ERR_SITE_TOKEN_REFUSED',
+
+  // Site-only login (HTTP at the gateway, during a WAN outage)
+  /** Unknown user or wrong password (one answer for both). */
+  LoginFailed: 'GW_ERR_LOGIN_FAILED',
+  /** Site login is not open now: the hub is reachable, it is off, or the user is not an operator here. */
+  SiteLoginUnavailable: 'GW_ERR_SITE_LOGIN_UNAVAILABLE',
+  /** Too many login attempts for this user or from this address; retry after the given seconds. */
+  LoginRateLimited: 'GW_ERR_LOGIN_RATE_LIMITED',
+  /** No site login session (cookie missing, expired or logged out), or its CSRF token is wrong. */
+  NotLoggedIn: 'GW_ERR_NOT_LOGGED_IN',
+  /** The request body is not the JSON the route takes. */
+  BadRequest: 'GW_ERR_BAD_REQUEST',
+  /** A CRM route asked of the gateway: only the hub has the CRM (the panel shows it unreachable). */
+  CrmNotHere: 'GW_ERR_CRM_NOT_HERE',
+  /** An unexpected failure inside the gateway while answering an HTTP request; the log has it. */
+  Internal: 'GW_ERR_INTERNAL',
 
   // Start-up
   /** The configuration file is missing, unreadable or invalid; the message names the field. */
   Config: 'GW_ERR_CONFIG',
   /** No usable hub public key: operators cannot be authenticated. */
   NoHubKey: 'GW_ERR_NO_HUB_KEY',
+  /** The gateway's own signing key file (site-token-key.json in the data directory) is damaged. */
+  BadSiteKey: 'GW_ERR_BAD_SITE_KEY',
 } as const;
 
 export type GatewayErrorCode = (typeof GatewayErrorCode)[keyof typeof GatewayErrorCode];

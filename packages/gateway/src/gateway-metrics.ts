@@ -37,6 +37,17 @@ export class GatewayMetrics {
     labelNames: ['command', 'result'],
     registers: [this.registry],
   });
+  readonly siteLogins = new Counter({
+    name: 'callgate_gateway_site_logins_total',
+    help: 'Site-only logins at the gateway (hub out of reach) by result: ok, failed, refused, rate-limited',
+    labelNames: ['result'],
+    registers: [this.registry],
+  });
+  readonly siteTokens = new Counter({
+    name: 'callgate_gateway_site_tokens_total',
+    help: 'Operator tokens the gateway signed itself (site logins and renewals while the hub is out of reach)',
+    registers: [this.registry],
+  });
   #operatorConnections: () => number = () => 0;
   #operatorsOnline: () => number = () => 0;
   readonly operatorConnections: Gauge = new Gauge({

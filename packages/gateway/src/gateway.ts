@@ -5,15 +5,19 @@
  * closed), which is what SIGTERM does.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { readFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { AmiClient } from '@callgate/ami';
-import type { DomainEvent, SiteConfig } from '@callgate/contracts';
+import { siteCredentialVerifiersValidator, type DomainEvent, type SiteConfig } from '@callgate/contracts';
+import { scryptHasher } from '@callgate/contracts/passwords';
 import { loadHubKeys } from './auth/hub-keys.js';
 import { GatewayError, GatewayErrorCode } from './errors.js';
 import type { JSONWebKeySet } from 'jose';
 import { createTokenVerifier, type TokenVerifier } from './auth/token-verifier.js';
+import { SiteLogin } from './auth/site-login.js';
+import { loadSiteSigningKey } from './auth/site-signing-key.js';
+import { SiteTokenIssuer } from './auth/site-token-issuer.js';
 import type { LoadedSiteConfig } from './config/index.js';
 import { applyDirectory, directoryChanges, readCachedDirectory } from './config/site-directory.js';
 import { GatewayMetrics } from './gateway-metrics.js';
@@ -25,8 +29,16 @@ import { RateLimiter } from './operators/rate-limiter.js';
 import { WrapUpController } from './operators/wrap-up.js';
 import { startGatewayHttp, type GatewayHttpDeps, type GatewayHttpServer } from './server/http-server.js';
 import { OperatorSocket } from './server/operator-socket.js';
+import { DEFAULT_PANEL_DIR, panelFiles } from './server/panel-files.js';
+import { siteAuthRoutes } from './server/site-auth-routes.js';
 import { TelephonyLink } from './telephony/index.js';
-import { HubCommandBridge, startGatewayUplink, type GatewayUplink, type GatewayUplinkOptions } from './uplink/index.js';
+import {
+  HubCommandBridge,
+  startGatewayUplink,
+  VERIFIERS_CACHE_FILE,
+  type GatewayUplink,
+  type GatewayUplinkOptions,
+} from './uplink/index.js';
 
 export interface GatewayOptions {
   /** Overrides for tests and the demo. */
@@ -53,6 +65,8 @@ export interface RunningGateway {
   readonly telephony: TelephonyLink;
   readonly operators: OperatorHub;
   readonly verifier: TokenVerifier;
+  /** The site-only login and the tokens the gateway signs during a WAN outage. */
+  readonly siteLogin: SiteLogin;
   readonly metrics: GatewayMetrics;
   readonly logger: Logger;
   /** The outbox and the link to the hub (docs/uplink.md). */
@@ -91,6 +105,29 @@ async function initialHubKeys(config: SiteConfig, logger: Logger): Promise<JSONW
   }
 }
 
+/** The hub's password verifiers as last cached, for site-only logins after a restart mid-outage. */
+async function cachedVerifiers(dataDir: string, logger: Logger) {
+  let text: string;
+  try {
+    text = await readFile(join(dataDir, VERIFIERS_CACHE_FILE), 'utf8');
+  } catch {
+    return undefined;
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = undefined;
+  }
+  const parsed = siteCredentialVerifiersValidator.parse(value);
+  if (parsed.ok) return parsed.value;
+  logger.warn(
+    { file: VERIFIERS_CACHE_FILE },
+    'the cached password verifiers are unreadable; site login waits for the hub',
+  );
+  return undefined;
+}
+
 export async function startGateway(loaded: LoadedSiteConfig, options: GatewayOptions = {}): Promise<RunningGateway> {
   let config = loaded.config;
   // The hub's directory (operators, queues) as last delivered over the uplink wins over the file.
@@ -106,7 +143,8 @@ export async function startGateway(loaded: LoadedSiteConfig, options: GatewayOpt
   const logger = options.logger ?? createLogger(config);
   if (directoryNote !== undefined) logger.info({ operators: config.operators.length }, directoryNote);
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-  const verifier = createTokenVerifier(config.site.id, await initialHubKeys(config, logger));
+  const siteKey = await loadSiteSigningKey(config.dataDir, config.site.id);
+  const verifier = createTokenVerifier(config.site.id, await initialHubKeys(config, logger), 30, siteKey.publicJwks);
   const store: CommandStore = openCommandStore(join(config.dataDir, 'commands.db'));
   const metrics = new GatewayMetrics();
 
@@ -138,6 +176,20 @@ export async function startGateway(loaded: LoadedSiteConfig, options: GatewayOpt
     () => config.operators,
     (operator, id, command) => executor.handle(operator, id, command),
   );
+  // Bound below, once the uplink exists: the site login opens only while it is not linked.
+  let linked = (): boolean => false;
+  const siteTokens = new SiteTokenIssuer(siteKey, config.siteLogin.tokenTtlSeconds);
+  const siteLogin = new SiteLogin({
+    site: config,
+    operators: () => config.operators,
+    linked: () => linked(),
+    key: siteKey,
+    tokens: siteTokens,
+    passwords: scryptHasher(),
+    now: Date.now,
+  });
+  const verifiers = await cachedVerifiers(config.dataDir, logger);
+  if (verifiers) siteLogin.setVerifiers(verifiers);
   const uplink = await startGatewayUplink({
     config,
     logger,
@@ -154,9 +206,11 @@ export async function startGateway(loaded: LoadedSiteConfig, options: GatewayOpt
         );
       }
     },
+    onVerifiers: (v) => siteLogin.setVerifiers(v),
     onCommand: (command, commandId) => hubCommands.handle(command, commandId),
     ...options.uplink,
   });
+  linked = () => uplink.status()?.state === 'linked';
   const hold =
     config.hold.method === 'phone-notify'
       ? phoneNotifyHoldControl({
@@ -234,12 +288,23 @@ export async function startGateway(loaded: LoadedSiteConfig, options: GatewayOpt
     uplink.client?.refreshSnapshot();
   });
 
+  const extra = options.extraRoutes?.({ verifier });
+  const siteAuth = siteAuthRoutes({
+    login: siteLogin,
+    secureCookie: config.listen.publicUrl?.startsWith('https:') === true,
+    log: logger,
+    onLogin: (result) => metrics.siteLogins.inc({ result }),
+    onToken: () => metrics.siteTokens.inc(),
+  });
+  const panel = panelFiles(config.siteLogin.panelDir ?? DEFAULT_PANEL_DIR);
+  const routes: NonNullable<GatewayHttpDeps['extraRoutes']> = (req, res) =>
+    (extra?.(req, res) ?? false) || siteAuth(req, res) || panel(req, res);
   const http: GatewayHttpServer = await startGatewayHttp({
     host: config.listen.host,
     port: config.listen.port,
     registry: metrics.registry,
     maxFrameBytes: 64 * 1024,
-    ...(options.extraRoutes ? { extraRoutes: options.extraRoutes({ verifier }) } : {}),
+    extraRoutes: routes,
     readiness: () => {
       const checks = { ami: telephony.connected, hubKeys: verifier.keyCount > 0 };
       return { ready: Object.values(checks).every(Boolean), checks };
@@ -249,6 +314,11 @@ export async function startGateway(loaded: LoadedSiteConfig, options: GatewayOpt
         hub: operators,
         verifier,
         executor,
+        renew: async (claims) => {
+          const renewed = await siteLogin.renewForSocket(claims);
+          if (renewed.ok) metrics.siteTokens.inc();
+          return renewed;
+        },
         now: () => new Date(),
         helloTimeoutMs: options.sockets?.helloTimeoutMs ?? 5000,
         heartbeatSeconds,
@@ -280,6 +350,7 @@ export async function startGateway(loaded: LoadedSiteConfig, options: GatewayOpt
     telephony,
     operators,
     verifier,
+    siteLogin,
     metrics,
     logger,
     uplink,

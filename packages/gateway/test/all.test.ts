@@ -1,5 +1,6 @@
 // The gateway package's single test entry (one process per package; see scripts/test.mjs).
 import './auth/token-verifier.test.js';
+import './auth/site-login.test.js';
 import './operators/command-store.test.js';
 import './operators/dial-number.test.js';
 import './operators/event-stream.test.js';
@@ -14,6 +15,7 @@ import './uplink/all.test.js';
 import './e2e/operator-websocket.test.js';
 import './doctor/doctor.test.js';
 import './e2e/operator-commands.test.js';
+import './e2e/site-login.test.js';
 import './telephony/pbx-sim.test.js';
 import './config/load-site-config.test.js';
 import './config/site-config-env.test.js';

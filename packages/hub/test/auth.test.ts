@@ -60,6 +60,8 @@ for (const engine of ENGINES) {
       assert.equal(claims.ext, '1001');
       assert.equal(typeof claims.sid, 'string');
       assert.equal(claims.exp - claims.iat, t.config.tokens.ttlSeconds);
+      // The session's end, for a gateway renewing the token during a WAN outage.
+      assert.equal(claims.sxp, Math.floor(Date.parse(r.body.session.sessionExpiresAt) / 1000));
     });
 
     it('publishes the same key set at /.well-known/jwks.json, with no private key material', async () => {

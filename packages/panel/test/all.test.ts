@@ -8,6 +8,7 @@ import './client/live-connection.test.js';
 import './client/wrap-up-queue.test.js';
 import './client/demo-phone.test.js';
 import './client/hub-client.test.js';
+import './client/token-source.test.js';
 import './i18n/catalogues.test.js';
 import './build/contract-runtime.test.js';
 import './build/build-panel.test.js';

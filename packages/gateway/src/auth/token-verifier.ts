@@ -1,15 +1,19 @@
 /**
  * Verifies operator tokens offline with the hub's public keys (EdDSA JWTs, ARCHITECTURE.md
- * "Tokens and trust"): a site keeps authenticating operators while the WAN is down.
+ * "Tokens and trust"): a site keeps authenticating operators while the WAN is down. Tokens this
+ * gateway signed itself during an outage (issuer `callgate-site`) are checked against its own
+ * key only; a hub-issued token can never pass as a site token or the other way round, because
+ * the issuer picks the key set and is then verified too.
  *
  * Checks, in order: signature with a known key (by `kid`), algorithm EdDSA only (no `none`,
  * no HMAC confusion), issuer and audience, expiry (with a small clock tolerance, since the
  * hub's and the gateway's clocks differ), the claims schema, then the site.
  */
-import { createLocalJWKSet, errors as joseErrors, jwtVerify, type JSONWebKeySet } from 'jose';
+import { createLocalJWKSet, decodeJwt, errors as joseErrors, jwtVerify, type JSONWebKeySet } from 'jose';
 import {
   GATEWAY_AUDIENCE,
   operatorTokenClaimsValidator,
+  SITE_TOKEN_ISSUER,
   TOKEN_ISSUER,
   type OperatorTokenClaims,
 } from '@callgate/contracts';
@@ -31,13 +35,26 @@ export interface TokenVerifier {
   readonly keyCount: number;
 }
 
+/** The issuer a token claims, before any check (it only chooses which keys to check it with). */
+function claimedIssuer(token: string): string | undefined {
+  try {
+    const { iss } = decodeJwt(token);
+    return typeof iss === 'string' ? iss : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function createTokenVerifier(
   siteId: string,
   initialKeys: JSONWebKeySet,
   clockToleranceSeconds = 30,
+  /** This gateway's own public key, for the tokens it signs during an outage. */
+  siteKeys?: JSONWebKeySet,
 ): TokenVerifier {
   let keys = initialKeys;
   let keySet = createLocalJWKSet(keys);
+  const siteKeySet = siteKeys ? createLocalJWKSet(siteKeys) : undefined;
   return {
     get keyCount() {
       return keys.keys.length;
@@ -48,10 +65,12 @@ export function createTokenVerifier(
     },
     async verify(token, now = new Date()) {
       let payload: unknown;
+      const bySite = siteKeySet !== undefined && claimedIssuer(token) === SITE_TOKEN_ISSUER;
+      const keysToTry = bySite ? siteKeySet : keySet;
       try {
-        ({ payload } = await jwtVerify(token, keySet, {
+        ({ payload } = await jwtVerify(token, keysToTry, {
           algorithms: ['EdDSA'],
-          issuer: TOKEN_ISSUER,
+          issuer: bySite ? SITE_TOKEN_ISSUER : TOKEN_ISSUER,
           audience: GATEWAY_AUDIENCE,
           clockTolerance: clockToleranceSeconds,
           currentDate: now,

@@ -4,7 +4,7 @@
  * the reason (`operators[2].endpoint: must match …`, `ami.secretFile: cannot read …`), all of
  * them at once, so a broken file is fixed in one go.
  *
- * Relative paths in the file (`ami.secretFile`, `hold.ariPasswordFile`, `hub.*File`, `dataDir`) are relative to the
+ * Relative paths in the file (`ami.secretFile`, `hold.ariPasswordFile`, `hub.*File`, `siteLogin.panelDir`, `dataDir`) are relative to the
  * file itself, not to wherever the gateway was started from. Secrets are read from their files
  * and never logged.
  *
@@ -110,6 +110,7 @@ export function validateSiteConfig(
   config.dataDir = at(config.dataDir);
   if (config.hub.credentialFile !== undefined) config.hub.credentialFile = at(config.hub.credentialFile);
   if (config.hub.publicKeyFile !== undefined) config.hub.publicKeyFile = at(config.hub.publicKeyFile);
+  if (config.siteLogin.panelDir !== undefined) config.siteLogin.panelDir = at(config.siteLogin.panelDir);
   if (config.hold.ariPasswordFile !== undefined) config.hold.ariPasswordFile = at(config.hold.ariPasswordFile);
   return config;
 }

@@ -14,6 +14,7 @@ import {
   OPERATOR_PROTOCOL_VERSION,
   serverMessageValidator,
   type ClientMessage,
+  type OperatorToken,
   type OperatorTokenClaims,
   type ServerMessage,
   type SiteOperator,
@@ -27,6 +28,13 @@ export interface OperatorSocketDeps {
   hub: OperatorHub;
   verifier: TokenVerifier;
   executor: CommandExecutor;
+  /**
+   * A token the gateway signs itself for the holder of `claims` (the panel asks with `renew`
+   * when the hub is out of reach), or why not.
+   */
+  renew: (
+    claims: OperatorTokenClaims,
+  ) => Promise<{ ok: true; value: OperatorToken } | { ok: false; error: { message: string } }>;
   now: () => Date;
   helloTimeoutMs: number;
   heartbeatSeconds: number;
@@ -141,6 +149,10 @@ export class OperatorSocket implements OperatorConnection {
         if (!this.#operator) return this.#violation(GatewayErrorCode.OutOfOrder, 'send hello first');
         void this.#onToken(message.token);
         return;
+      case 'renew':
+        if (!this.#operator) return this.#violation(GatewayErrorCode.OutOfOrder, 'send hello first');
+        void this.#onRenew();
+        return;
       case 'command': {
         const operator = this.#operator;
         if (!operator) return this.#violation(GatewayErrorCode.OutOfOrder, 'send hello first');
@@ -195,6 +207,29 @@ export class OperatorSocket implements OperatorConnection {
     }
     this.#claims = check.claims;
     this.#armExpiry(check.claims.exp);
+  }
+
+  async #onRenew(): Promise<void> {
+    const claims = this.#claims;
+    if (claims === undefined) return;
+    const renewed = await this.#d.renew(claims);
+    if (this.#closed) return;
+    // Checked like any token the socket gets: the claims in force are the verified ones.
+    const check = renewed.ok ? await this.#d.verifier.verify(renewed.value.token, this.#d.now()) : undefined;
+    if (this.#closed) return;
+    if (!renewed.ok || !check?.ok) {
+      const message = renewed.ok ? 'the gateway could not sign a token' : renewed.error.message;
+      this.#d.log.info({ operatorId: this.#operator?.id, reason: message }, 'site token refused');
+      this.send([{ type: 'error', code: GatewayErrorCode.SiteTokenRefused, message }]);
+      return;
+    }
+    this.#claims = check.claims;
+    this.#armExpiry(check.claims.exp);
+    this.send([{ type: 'site-token', token: renewed.value.token, expiresAt: renewed.value.expiresAt }]);
+    this.#d.log.info(
+      { operatorId: this.#operator?.id, session: claims.sid, expiresAt: renewed.value.expiresAt },
+      'site token issued (the hub is out of reach)',
+    );
   }
 
   #armExpiry(exp: number): void {

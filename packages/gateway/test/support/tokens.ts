@@ -5,7 +5,7 @@ import { GATEWAY_AUDIENCE, TOKEN_ISSUER } from '@callgate/contracts';
 export interface TestIssuer {
   jwks: JSONWebKeySet;
   sign(
-    claims: Partial<{ sub: string; role: string; site: string; ext: string; sid: string }>,
+    claims: Partial<{ sub: string; role: string; site: string; ext: string; sid: string; sxp: number }>,
     options?: { expiresInSeconds?: number; issuedAt?: number; audience?: string; issuer?: string },
   ): Promise<string>;
 }
@@ -22,7 +22,7 @@ export async function testIssuer(kid = 'hub-test-1'): Promise<TestIssuer> {
 async function signWith(
   key: CryptoKey,
   kid: string,
-  claims: Partial<{ sub: string; role: string; site: string; ext: string; sid: string }>,
+  claims: Partial<{ sub: string; role: string; site: string; ext: string; sid: string; sxp: number }>,
   options: { expiresInSeconds?: number; issuedAt?: number; audience?: string; issuer?: string },
 ): Promise<string> {
   const iat = options.issuedAt ?? Math.floor(Date.now() / 1000);

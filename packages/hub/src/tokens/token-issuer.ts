@@ -40,7 +40,9 @@ export class TokenIssuer {
     const iat = Math.floor(now / 1000);
     // A token never outlives the session it was issued for.
     const exp = Math.floor(Math.min(now + this.ttlMs, notAfter ?? Infinity) / 1000);
-    const token = await new SignJWT({ role: user.role, site: user.site, ext: user.extension, sid: sessionId })
+    // `sxp` tells a gateway renewing the token during a WAN outage where the login ends.
+    const claims = { role: user.role, site: user.site, ext: user.extension, sid: sessionId };
+    const token = await new SignJWT(notAfter === undefined ? claims : { ...claims, sxp: Math.floor(notAfter / 1000) })
       .setProtectedHeader({ alg: 'EdDSA', kid, typ: 'JWT' })
       .setSubject(user.id)
       .setIssuer(TOKEN_ISSUER)

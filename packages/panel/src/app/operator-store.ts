@@ -79,7 +79,9 @@ export class OperatorStore {
     token: OperatorToken | null,
   ) {
     const site = session.site;
-    const gatewayUrl = site?.gatewayUrl ?? location.origin;
+    // '' (a site login at the gateway: the panel was loaded from the gateway itself) means this
+    // page's own origin, as does a session without a site.
+    const gatewayUrl = site?.gatewayUrl || location.origin;
     this.#tokens = new HubTokenSource(hub, token);
     this.#demoPhone = mayHaveDemoPhone(location.search) ? new DemoPhone(gatewayUrl) : null;
     this.#connection = new OperatorConnection({

@@ -15,6 +15,10 @@
  *   never sent a FIN): it is dropped and reconnected.
  * - The token is renewed at the hub before it expires and handed to the live socket; when the
  *   gateway says it expired (4002) or refused it (4001) a fresh one is fetched first.
+ * - When the hub cannot be reached (WAN outage) the live socket asks the gateway to sign a token
+ *   itself (`renew` → `site-token`, already in force on that socket), so the operator is not cut
+ *   off when the hub's token runs out. Every renewal asks the hub first: once the link is back,
+ *   the hub's tokens take over again.
  * - Commands: see command-tracker.ts.
  */
 import type {
@@ -48,6 +52,11 @@ export interface TokenSource {
    * PANEL_ERR_HUB_UNREACHABLE (try again later).
    */
   renew(): Promise<OperatorToken>;
+  /**
+   * A token the gateway signed itself (`site-token`) while the hub was unreachable: from now on
+   * `current()` returns it, so a reconnect's hello carries a token that is still valid.
+   */
+  adopt(token: OperatorToken): void;
 }
 
 export interface WelcomeInfo {
@@ -73,8 +82,16 @@ export interface OperatorConnectionState {
   welcome: WelcomeInfo | null;
   operator: OperatorState;
   tokenExpiresAt: string | null;
-  /** Renewing the token at the hub is failing; telephony goes on until `tokenExpiresAt`. */
+  /**
+   * Renewing the token is failing, at the hub and at the gateway; telephony goes on until
+   * `tokenExpiresAt`.
+   */
   renewalFailing: boolean;
+  /**
+   * The token in force was signed by the gateway over this link because the hub was unreachable
+   * (false again once the hub renews it).
+   */
+  tokenFromSite: boolean;
   /** Gateway clock minus local clock (ms), from heartbeats: timers show the gateway's time. */
   clockOffsetMs: number;
   commands: readonly CommandEntry[];
@@ -97,11 +114,20 @@ export interface OperatorConnectionOptions {
   connectTimeoutMs?: number;
   /** Renewal retries while the hub is unreachable. */
   renewRetryMs?: number;
+  /** How long to wait for the gateway's `site-token` (or refusal) after sending `renew`. */
+  siteRenewTimeoutMs?: number;
 }
+
+type SiteTokenMessage = Extract<ServerMessage, { type: 'site-token' }>;
 
 /** Close code the panel uses when it drops a socket itself (dead, gap, stop). */
 const CLIENT_DROP = 4000;
 const TOKEN_MARGIN_MS = 120_000;
+/**
+ * The gateway's answer to `renew` when it will not sign (its own link to the hub is up, the
+ * login's end is reached, site login is off). A gateway code, so not in the contracts' types.
+ */
+const SITE_TOKEN_REFUSED = 'GW_ERR_SITE_TOKEN_REFUSED';
 
 export class OperatorConnection {
   readonly #o: Required<Omit<OperatorConnectionOptions, 'onProblem'>> & Pick<OperatorConnectionOptions, 'onProblem'>;
@@ -115,6 +141,7 @@ export class OperatorConnection {
   #operator: OperatorState = EMPTY_OPERATOR_STATE;
   #tokenExpiresAt: string | null = null;
   #renewalFailing = false;
+  #tokenFromSite = false;
   #clockOffsetMs = 0;
 
   #socket: ClientSocket | null = null;
@@ -128,6 +155,8 @@ export class OperatorConnection {
   #retryTimer: TimerHandle | undefined;
   #renewTimer: TimerHandle | undefined;
   #renewing: Promise<boolean> | null = null;
+  /** A `renew` sent to the gateway, waiting for its `site-token` or refusal. */
+  #siteRenewal: { settle: (ok: boolean) => void; timer: TimerHandle } | null = null;
   #started = false;
 
   constructor(options: OperatorConnectionOptions) {
@@ -136,6 +165,7 @@ export class OperatorConnection {
       backoff: DEFAULT_BACKOFF,
       connectTimeoutMs: 10_000,
       renewRetryMs: 15_000,
+      siteRenewTimeoutMs: 10_000,
       ...options,
     };
   }
@@ -151,6 +181,7 @@ export class OperatorConnection {
       operator: this.#operator,
       tokenExpiresAt: this.#tokenExpiresAt,
       renewalFailing: this.#renewalFailing,
+      tokenFromSite: this.#tokenFromSite,
       clockOffsetMs: this.#clockOffsetMs,
       commands: this.#commands.entries,
     };
@@ -286,7 +317,15 @@ export class OperatorConnection {
       case 'reply':
         this.#commands.reply(message, now);
         return true;
+      case 'site-token':
+        this.#adoptSiteToken(message);
+        return true;
       case 'error':
+        if (message.code === SITE_TOKEN_REFUSED && this.#siteRenewal) {
+          // The answer to our `renew`, not a fault: the renewal stays failing and is retried.
+          this.#settleSiteRenewal(false);
+          return true;
+        }
         this.#o.onProblem?.(new PanelError(PanelErrorCode.BadFrame, `${message.code}: ${message.message}`));
         return true;
     }
@@ -329,6 +368,7 @@ export class OperatorConnection {
 
   #onClose(code: number, reason: string): void {
     this.#socket = null;
+    this.#settleSiteRenewal(false);
     this.#lastClose = { code, reason };
     this.#o.timers.clearTimeout(this.#watchdog);
     switch (code) {
@@ -406,32 +446,74 @@ export class OperatorConnection {
 
   /** Fetches a token; on success a live socket gets it at once. Never rejects. */
   #renew(): Promise<boolean> {
-    this.#renewing ??= this.#o.tokens
-      .renew()
-      .then(
-        (token) => {
-          this.#renewalFailing = false;
-          this.#tokenExpiresAt = token.expiresAt;
-          if (this.#phase === 'live' && this.#socket) {
-            this.#write({ type: 'token', token: token.token });
-            this.#scheduleRenewal();
-          }
-          return true;
-        },
-        (error: unknown) => {
-          if (error instanceof PanelError && error.code === PanelErrorCode.SessionEnded) {
-            this.stop('session-ended');
-          } else {
-            this.#renewalFailing = true;
-          }
-          return false;
-        },
-      )
-      .finally(() => {
-        this.#renewing = null;
-        this.#emit();
-      });
+    this.#renewing ??= this.#fetchToken().finally(() => {
+      this.#renewing = null;
+      this.#emit();
+    });
     return this.#renewing;
+  }
+
+  async #fetchToken(): Promise<boolean> {
+    let token: OperatorToken;
+    try {
+      token = await this.#o.tokens.renew();
+    } catch (error: unknown) {
+      if (error instanceof PanelError && error.code === PanelErrorCode.SessionEnded) {
+        // Only the hub can say the login is over, and then the gateway must not extend it.
+        this.stop('session-ended');
+        return false;
+      }
+      if (error instanceof PanelError && error.code === PanelErrorCode.HubUnreachable && (await this.#renewAtSite())) {
+        return true;
+      }
+      this.#renewalFailing = true;
+      return false;
+    }
+    this.#renewalFailing = false;
+    this.#tokenFromSite = false;
+    this.#tokenExpiresAt = token.expiresAt;
+    if (this.#phase === 'live' && this.#socket) {
+      this.#write({ type: 'token', token: token.token });
+      this.#scheduleRenewal();
+    }
+    return true;
+  }
+
+  /**
+   * Asks the gateway to sign a token itself: only over a live socket, whose token is the proof.
+   * True once its `site-token` came (and was adopted); false on a refusal, a drop, or silence.
+   */
+  #renewAtSite(): Promise<boolean> {
+    if (this.#phase !== 'live' || this.#socket === null) return Promise.resolve(false);
+    this.#settleSiteRenewal(false);
+    return new Promise((settle) => {
+      const timer = this.#o.timers.setTimeout(() => this.#settleSiteRenewal(false), this.#o.siteRenewTimeoutMs);
+      this.#siteRenewal = { settle, timer };
+      this.#write({ type: 'renew' });
+    });
+  }
+
+  /**
+   * A token the gateway signed is already in force on this socket: it is not sent back, only
+   * remembered for reconnects. Adopted also when nobody asked (a late answer after the timeout):
+   * it came over the socket the operator's token opened.
+   */
+  #adoptSiteToken(message: SiteTokenMessage): void {
+    if (!this.#welcomed) return; // before the welcome the socket is not known to be the operator's
+    this.#o.tokens.adopt({ token: message.token, expiresAt: message.expiresAt });
+    this.#tokenExpiresAt = message.expiresAt;
+    this.#tokenFromSite = true;
+    this.#renewalFailing = false;
+    this.#scheduleRenewal();
+    this.#settleSiteRenewal(true);
+  }
+
+  #settleSiteRenewal(ok: boolean): void {
+    const pending = this.#siteRenewal;
+    if (pending === null) return;
+    this.#siteRenewal = null;
+    this.#o.timers.clearTimeout(pending.timer);
+    pending.settle(ok);
   }
 
   // ---- plumbing --------------------------------------------------------------------------
@@ -455,6 +537,7 @@ export class OperatorConnection {
   #dropSocket(reason: string): void {
     this.#generation++;
     this.#o.timers.clearTimeout(this.#watchdog);
+    this.#settleSiteRenewal(false);
     const socket = this.#socket;
     this.#socket = null;
     socket?.close(this.#phase === 'stopped' ? 1000 : CLIENT_DROP, reason);

@@ -1,6 +1,9 @@
 /**
  * The gateway token the hub issued at login, renewed at the hub (`POST /api/v1/auth/token`)
- * for as long as the hub session lasts.
+ * for as long as the hub session lasts. During a WAN outage the gateway signs tokens itself
+ * over the socket (`site-token`); those are adopted here so reconnects use them, and the next
+ * renewal still asks the hub first. When the panel was loaded from the gateway (site login),
+ * "the hub" is the gateway's own `/api/v1/auth/*`: same paths, same shapes.
  */
 import type { OperatorToken } from '@callgate/contracts';
 import { PanelError, PanelErrorCode } from '../errors.js';
@@ -19,6 +22,10 @@ export class HubTokenSource implements TokenSource {
 
   current(): OperatorToken | null {
     return this.#token;
+  }
+
+  adopt(token: OperatorToken): void {
+    this.#token = token;
   }
 
   async renew(): Promise<OperatorToken> {

@@ -21,6 +21,9 @@ export const en = {
   'badge.pbxDown': 'PBX link down at the site',
   'badge.tokenUntil': 'connected until {time} unless the CRM comes back',
 
+  'banner.siteMode':
+    'Site mode: the link to the CRM is down. Calls, status and wrap-up work; customer cards and history are back when the link is.',
+
   'login.title': 'Log in',
   'login.username': 'User name',
   'login.password': 'Password',
@@ -341,6 +344,10 @@ export const en = {
   'error.GW_ERR_TELEPHONY_DOWN': 'The site has lost its link to the PBX; nothing was sent.',
   'error.GW_ERR_OUTCOME_UNKNOWN': 'Sent, but the PBX did not confirm. Check the call.',
   'error.GW_ERR_INTERRUPTED': 'The gateway restarted while doing this. Check the call before trying again.',
+  'error.GW_ERR_LOGIN_FAILED': 'Wrong user name or password.',
+  'error.GW_ERR_SITE_LOGIN_UNAVAILABLE':
+    'Log in at the usual CallGate address: the CRM link is up, or site login is not available for this account.',
+  'error.GW_ERR_LOGIN_RATE_LIMITED': 'Too many attempts. Try again later.',
   'error.HUB_ERR_LOGIN_FAILED': 'Wrong user name or password.',
   'error.HUB_ERR_RATE_LIMITED': 'Too many attempts. Try again later.',
   'error.HUB_ERR_UNAUTHENTICATED': 'Your session ended. Log in again.',

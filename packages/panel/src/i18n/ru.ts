@@ -20,6 +20,9 @@ export const ru: Record<MessageKey, string> = {
   'badge.pbxDown': 'на площадке нет связи с АТС',
   'badge.tokenUntil': 'на связи до {time}, если CRM не вернётся',
 
+  'banner.siteMode':
+    'Автономный режим площадки: нет связи с CRM. Звонки, статусы и постобработка работают; карточки клиентов и история звонков вернутся, когда связь восстановится.',
+
   'login.title': 'Вход',
   'login.username': 'Логин',
   'login.password': 'Пароль',
@@ -342,6 +345,10 @@ export const ru: Record<MessageKey, string> = {
   'error.GW_ERR_TELEPHONY_DOWN': 'Площадка потеряла связь с АТС; ничего не отправлено.',
   'error.GW_ERR_OUTCOME_UNKNOWN': 'Отправлено, но АТС не подтвердила. Проверьте звонок.',
   'error.GW_ERR_INTERRUPTED': 'Шлюз перезапустился во время выполнения. Проверьте звонок, прежде чем повторять.',
+  'error.GW_ERR_LOGIN_FAILED': 'Неверный логин или пароль.',
+  'error.GW_ERR_SITE_LOGIN_UNAVAILABLE':
+    'Войдите по обычному адресу CallGate: связь с CRM есть, или вход на площадке для этой учётной записи недоступен.',
+  'error.GW_ERR_LOGIN_RATE_LIMITED': 'Слишком много попыток. Повторите позже.',
   'error.HUB_ERR_LOGIN_FAILED': 'Неверный логин или пароль.',
   'error.HUB_ERR_RATE_LIMITED': 'Слишком много попыток. Повторите позже.',
   'error.HUB_ERR_UNAUTHENTICATED': 'Сеанс завершён. Войдите снова.',

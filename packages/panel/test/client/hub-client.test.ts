@@ -148,6 +148,27 @@ describe('hub client', () => {
     assert.equal(seen[seen.length - 1]?.headers['x-csrf-token'], 'csrf-123', 'the CSRF token came with the session');
   });
 
+  it('a gateway serving the panel during an outage answers like the hub: a site session, login refusals, no CRM', async () => {
+    const siteSession = { ...login.session, issuedBy: 'site', site: { ...login.session.site, gatewayUrl: '' } };
+    respond = (_req, res) => json(res, 200, siteSession);
+    const gateway = client();
+    const info = await gateway.session();
+    assert.equal(info?.issuedBy, 'site');
+    assert.equal(info?.site?.gatewayUrl, '', "'' means the page's own origin");
+
+    respond = (_req, res) =>
+      json(res, 403, { error: { code: 'GW_ERR_SITE_LOGIN_UNAVAILABLE', message: 'the hub is reachable' } });
+    await assert.rejects(gateway.login('anna', 'pw'), { code: 'GW_ERR_SITE_LOGIN_UNAVAILABLE', status: 403 });
+    respond = (_req, res) =>
+      json(res, 429, { error: { code: 'GW_ERR_LOGIN_RATE_LIMITED', message: 'slow down', retryAfterSeconds: 60 } });
+    await assert.rejects(gateway.login('anna', 'pw'), { code: 'GW_ERR_LOGIN_RATE_LIMITED', retryAfterSeconds: 60 });
+
+    reachability.length = 0;
+    respond = (_req, res) => json(res, 503, { error: { code: 'GW_ERR_CRM_NOT_HERE', message: 'only the hub has it' } });
+    await assert.rejects(gateway.listCalls({}), { code: PanelErrorCode.HubUnreachable, status: 503 });
+    assert.deepEqual(reachability, [false]);
+  });
+
   it('an answer outside the API is refused before any screen sees it', async () => {
     respond = (_req, res) => json(res, 200, { number: '+3725551234', contacts: [{ id: 'x', name: 42 }] });
     await assert.rejects(client().lookupContacts('+3725551234'), { code: PanelErrorCode.BadResponse });

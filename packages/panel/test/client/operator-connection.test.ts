@@ -27,7 +27,15 @@ class TestTokens implements TokenSource {
     this.token = { token: `jwt-${this.renewals + 1}`, expiresAt: '2026-11-27T10:30:00.000Z' };
     return Promise.resolve(this.token);
   }
+  adopt(token: OperatorToken): void {
+    this.token = token;
+  }
 }
+
+const hubDown = (): PanelError => new PanelError(PanelErrorCode.HubUnreachable, 'the hub did not answer');
+/** What the client sent of one message type. */
+const sentOf = (socket: FakeSocket, type: string): unknown[] =>
+  socket.sent.filter((m) => (m as { type: string }).type === type);
 
 function setup(options: { tokens?: TestTokens } = {}) {
   const timers = new VirtualTimers();
@@ -346,11 +354,13 @@ describe('operator connection', () => {
     assert.equal(s.current().tokenExpiresAt, '2026-11-27T10:30:00.000Z');
   });
 
-  it('when the hub cannot renew the token, telephony stays up and the panel says so, retrying', async () => {
+  it('when neither the hub nor the gateway renews the token, telephony stays up and the panel says so, retrying', async () => {
     const s = setup();
     const socket = live(s);
     s.tokens.failWith = new PanelError(PanelErrorCode.HubUnreachable, 'down');
     keepAlive(s, socket, 13 * 60_000);
+    await flush();
+    socket.receive({ type: 'error', code: 'GW_ERR_SITE_TOKEN_REFUSED', message: 'the link to the hub is up' });
     await flush();
     assert.equal(s.current().renewalFailing, true);
     assert.equal(s.current().phase, 'live');
@@ -416,6 +426,148 @@ describe('operator connection', () => {
     keepAlive(s, socket, 13 * 60_000);
     await flush();
     assert.equal(s.current().stopReason, 'session-ended');
+    assert.deepEqual(sentOf(socket, 'renew'), [], 'an ended login is not extended by the gateway');
+  });
+
+  describe('during a WAN outage (hub unreachable) the gateway signs the tokens', () => {
+    it('asks the gateway over the live socket and adopts its token: the link outlives the hub token', async () => {
+      const s = setup();
+      const socket = live(s); // the hub token expires at 10:15
+      s.tokens.failWith = hubDown();
+      keepAlive(s, socket, 13 * 60_000);
+      await flush();
+      assert.equal(s.tokens.renewals, 1, 'the hub is asked first');
+      assert.deepEqual(socket.sent.at(-1), { type: 'renew' });
+
+      socket.receive({ type: 'site-token', token: 'site-1', expiresAt: '2026-11-27T10:28:00.000Z' });
+      await flush();
+      assert.deepEqual(s.tokens.current(), { token: 'site-1', expiresAt: '2026-11-27T10:28:00.000Z' });
+      assert.equal(s.current().tokenExpiresAt, '2026-11-27T10:28:00.000Z');
+      assert.equal(s.current().renewalFailing, false);
+      assert.equal(s.current().tokenFromSite, true);
+      assert.deepEqual(sentOf(socket, 'token'), [], 'already in force on the socket: not sent back');
+
+      // Past the hub token's end: still live, and a reconnect says hello with the gateway's token
+      // straight away instead of waiting for a hub that does not answer.
+      keepAlive(s, socket, 5 * 60_000);
+      await flush();
+      assert.equal(s.current().phase, 'live');
+      assert.equal(socket.closedWith, null);
+      const renewals = s.tokens.renewals;
+      socket.drop(1006);
+      s.timers.advance(500);
+      await flush();
+      assert.equal(s.network.sockets.length, 2);
+      s.network.last.open();
+      assert.equal((s.network.last.sent[0] as { token: string }).token, 'site-1');
+      assert.equal(s.tokens.renewals, renewals, 'no renewal needed to reconnect');
+    });
+
+    it("the next renewal asks the hub first: once it answers, the hub's token takes over", async () => {
+      const s = setup();
+      const socket = live(s);
+      s.tokens.failWith = hubDown();
+      keepAlive(s, socket, 13 * 60_000); // 10:13
+      await flush();
+      socket.receive({ type: 'site-token', token: 'site-1', expiresAt: '2026-11-27T10:28:00.000Z' });
+      await flush();
+
+      s.tokens.failWith = null; // the link is back
+      keepAlive(s, socket, 12 * 60_000); // 10:25: the site token has 3 minutes left, not renewed yet
+      await flush();
+      assert.equal(s.tokens.renewals, 1);
+      keepAlive(s, socket, 60_000); // 10:26: 2 minutes left
+      await flush();
+      assert.equal(s.tokens.renewals, 2);
+      assert.deepEqual(socket.sent.at(-1), { type: 'token', token: 'jwt-3' });
+      assert.equal(sentOf(socket, 'renew').length, 1, 'the gateway was not asked this time');
+      assert.equal(s.tokens.current()?.token, 'jwt-3');
+      assert.equal(s.current().tokenFromSite, false);
+      assert.equal(s.current().tokenExpiresAt, '2026-11-27T10:30:00.000Z');
+    });
+
+    it('a refusal leaves the renewal failing, and it is retried at the hub and then the gateway', async () => {
+      const s = setup();
+      const socket = live(s);
+      s.tokens.failWith = hubDown();
+      keepAlive(s, socket, 13 * 60_000);
+      await flush();
+      socket.receive({ type: 'error', code: 'GW_ERR_SITE_TOKEN_REFUSED', message: 'the link to the hub is up' });
+      await flush();
+      assert.equal(s.current().renewalFailing, true);
+      assert.equal(s.current().tokenFromSite, false);
+      assert.equal(s.current().tokenExpiresAt, '2026-11-27T10:15:00.000Z');
+      assert.equal(s.tokens.current()?.token, 'jwt-1');
+      assert.deepEqual(s.problems, [], 'the answer to our renew is not a fault');
+
+      keepAlive(s, socket, 20_000); // the retry comes 15 s later
+      await flush();
+      assert.equal(s.tokens.renewals, 2);
+      assert.equal(sentOf(socket, 'renew').length, 2);
+      socket.receive({ type: 'site-token', token: 'site-1', expiresAt: '2026-11-27T10:28:00.000Z' });
+      await flush();
+      assert.equal(s.current().renewalFailing, false);
+      assert.equal(s.tokens.current()?.token, 'site-1');
+    });
+
+    it('no answer in time counts as a failure; a late site-token is still adopted and ends the retries', async () => {
+      const s = setup();
+      const socket = live(s);
+      s.tokens.failWith = hubDown();
+      keepAlive(s, socket, 13 * 60_000);
+      await flush();
+      assert.deepEqual(socket.sent.at(-1), { type: 'renew' });
+      s.timers.advance(9_000);
+      await flush();
+      assert.equal(s.current().renewalFailing, false, 'still waiting for the gateway');
+      s.timers.advance(1_000);
+      await flush();
+      assert.equal(s.current().renewalFailing, true);
+
+      socket.receive({ type: 'site-token', token: 'site-late', expiresAt: '2026-11-27T10:28:00.000Z' });
+      await flush();
+      assert.equal(s.current().renewalFailing, false);
+      assert.equal(s.current().tokenExpiresAt, '2026-11-27T10:28:00.000Z');
+      assert.equal(s.tokens.current()?.token, 'site-late');
+      const renewals = s.tokens.renewals;
+      keepAlive(s, socket, 60_000);
+      await flush();
+      assert.equal(s.tokens.renewals, renewals, 'no retry of a renewal that succeeded');
+    });
+
+    it('a drop while waiting ends the wait, and the renewal is tried again over the next socket', async () => {
+      const s = setup();
+      const first = live(s);
+      s.tokens.failWith = hubDown();
+      keepAlive(s, first, 13 * 60_000);
+      await flush();
+      first.drop(1006);
+      await flush();
+      assert.equal(s.current().renewalFailing, true);
+      s.timers.advance(500);
+      const second = s.network.last;
+      assert.notEqual(second, first);
+      second.open();
+      assert.equal((second.sent[0] as { token: string }).token, 'jwt-1', 'the hub token still has a minute');
+      second.receive(welcome({ resumed: true, snapshot: null }));
+      // The welcome schedules the renewal again: two thirds of the 2 minutes the hub token has left.
+      keepAlive(s, second, 90_000);
+      await flush();
+      assert.deepEqual(sentOf(second, 'renew'), [{ type: 'renew' }]);
+      s.connection.stop();
+      assert.equal(s.timers.pendingCount, 0, 'the wait for the gateway leaves no timer behind');
+    });
+
+    it('is never tried without a live socket: a token that expired while disconnected waits for the hub', async () => {
+      const tokens = new TestTokens('2026-11-27T09:00:00.000Z');
+      tokens.failWith = hubDown();
+      const s = setup({ tokens });
+      s.connection.start();
+      await flush();
+      assert.equal(s.network.sockets.length, 0);
+      assert.equal(s.current().renewalFailing, true);
+      assert.equal(s.current().phase, 'reconnecting');
+    });
   });
 
   it('a frame that is not JSON, or a message outside the protocol, is reported and the rest still applies', () => {

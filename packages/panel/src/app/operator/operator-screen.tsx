@@ -69,6 +69,10 @@ export function OperatorScreen({ info }: { info: SessionInfo }) {
   }, [store]);
 
   const link = store.link.value;
+  // A site login (at the gateway, during a WAN outage) has no CRM at all: the gateway answering
+  // the token renewals must not make the CRM badge look connected.
+  const siteMode = info.issuedBy === 'site';
+  const crmReachable = hubReachable.value && !siteMode;
   // A ringing call shows in the tab's title too: the panel is often behind the CRM's own tabs.
   const ringing = store.state.value?.calls.some((c) => c.state === 'ringing') ?? false;
   const title = ringing ? `● ${t('call.incoming')} · callgate` : 'callgate';
@@ -89,8 +93,8 @@ export function OperatorScreen({ info }: { info: SessionInfo }) {
         badges={
           <>
             <TelephonyBadge store={store} />
-            <Badge tone={hubReachable.value ? 'ok' : 'warn'} label={t('badge.crm')} testId="crm-badge">
-              {hubReachable.value ? t('badge.connected') : t('badge.crmUnreachable')}
+            <Badge tone={crmReachable ? 'ok' : 'warn'} label={t('badge.crm')} testId="crm-badge">
+              {crmReachable ? t('badge.connected') : t('badge.crmUnreachable')}
             </Badge>
           </>
         }
@@ -100,6 +104,11 @@ export function OperatorScreen({ info }: { info: SessionInfo }) {
           </button>
         }
       />
+      {siteMode && (
+        <p class="banner banner-info" role="status" data-testid="site-mode">
+          {t('banner.siteMode')}
+        </p>
+      )}
       {link?.phase === 'stopped' && link.stopReason !== 'logged-out' && (
         <p class="banner banner-bad" role="alert">
           {tEnum('stopped', link.stopReason ?? 'unauthorized')}

@@ -1,4 +1,8 @@
-/** Log in at the hub; the panel then opens the operator's own site gateway with the token it got. */
+/**
+ * Log in at the hub; the panel then opens the operator's own site gateway with the token it got.
+ * Loaded from a gateway during a WAN outage, the same form logs in at the gateway (same API), whose
+ * refusals (`GW_ERR_LOGIN_…`, `GW_ERR_SITE_LOGIN_UNAVAILABLE`) read like the hub's.
+ */
 import { useSignal } from '@preact/signals';
 import { HubRequestError } from '../../client/hub-client.js';
 import { PanelErrorCode } from '../../errors.js';
@@ -6,6 +10,9 @@ import { t } from '../i18n-state.js';
 import { logIn, restoreSession, sessionEndedReason, sessionPhase } from '../session-store.js';
 import { errorText } from './error-text.js';
 import { Header } from './header.js';
+
+/** Too many login attempts, at the hub or at a gateway: both say when to try again. */
+const RATE_LIMITED = new Set(['HUB_ERR_RATE_LIMITED', 'GW_ERR_LOGIN_RATE_LIMITED']);
 
 export function LoginScreen() {
   const username = useSignal('');
@@ -22,7 +29,7 @@ export function LoginScreen() {
       await logIn(username.value.trim(), password.value);
       password.value = '';
     } catch (e) {
-      if (e instanceof HubRequestError && e.code === 'HUB_ERR_RATE_LIMITED' && e.retryAfterSeconds !== null) {
+      if (e instanceof HubRequestError && RATE_LIMITED.has(e.code) && e.retryAfterSeconds !== null) {
         error.value = t('login.rateLimited', { seconds: e.retryAfterSeconds });
       } else {
         error.value = errorText(e instanceof HubRequestError ? e.code : PanelErrorCode.HubUnreachable);

@@ -1,0 +1,72 @@
+/**
+ * The gateway's own Ed25519 signing key, for the tokens and site-only logins it issues while its
+ * link to the hub is down (docs/uplink.md, "Working through an outage"). Created on first start
+ * in the data directory (`site-token-key.json`, readable by the gateway only) and kept across
+ * restarts, so a gateway restarted mid-outage still accepts the tokens it signed before.
+ *
+ * Only this gateway knows the key: its tokens are worthless at the hub and at other sites.
+ */
+import { existsSync } from 'node:fs';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { exportJWK, generateKeyPair, importJWK, type JSONWebKeySet, type JWK, type SignJWT } from 'jose';
+import { GatewayError, GatewayErrorCode } from '../errors.js';
+
+export const SITE_KEY_FILE = 'site-token-key.json';
+
+type PrivateKey = Parameters<SignJWT['sign']>[0];
+
+export interface SiteSigningKey {
+  readonly kid: string;
+  readonly privateKey: PrivateKey;
+  /** The public half, as the token verifier takes it. */
+  readonly publicJwks: JSONWebKeySet;
+}
+
+interface StoredKey {
+  kid: string;
+  jwk: JWK;
+}
+
+function isStoredKey(value: unknown): value is StoredKey {
+  const v = value as Partial<StoredKey> | null;
+  return (
+    typeof v === 'object' && v !== null && typeof v.kid === 'string' && typeof v.jwk === 'object' && v.jwk !== null
+  );
+}
+
+async function fromStored(stored: StoredKey): Promise<SiteSigningKey> {
+  const { d: _private, ...publicJwk } = stored.jwk;
+  const privateKey = await importJWK({ ...stored.jwk, alg: 'EdDSA' }, 'EdDSA');
+  return {
+    kid: stored.kid,
+    privateKey,
+    publicJwks: { keys: [{ ...publicJwk, kid: stored.kid, alg: 'EdDSA', use: 'sig' }] },
+  };
+}
+
+/** Loads the key from the data directory, creating it (atomically, mode 0600) on first use. */
+export async function loadSiteSigningKey(dataDir: string, siteId: string): Promise<SiteSigningKey> {
+  const file = join(dataDir, SITE_KEY_FILE);
+  if (existsSync(file)) {
+    let value: unknown;
+    try {
+      value = JSON.parse(await readFile(file, 'utf8'));
+    } catch {
+      value = undefined;
+    }
+    if (!isStoredKey(value) || value.jwk.kty !== 'OKP' || value.jwk.crv !== 'Ed25519' || !value.jwk.d) {
+      throw new GatewayError(
+        GatewayErrorCode.BadSiteKey,
+        `${file} is not a site signing key; move it away and the gateway makes a new one`,
+      );
+    }
+    return fromStored(value);
+  }
+  const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+  const stored: StoredKey = { kid: `site-${siteId}-${Date.now().toString(36)}`, jwk: await exportJWK(privateKey) };
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, JSON.stringify(stored), { mode: 0o600 });
+  await rename(tmp, file);
+  return fromStored(stored);
+}

@@ -1,0 +1,158 @@
+/**
+ * The site-only login over HTTP, on the paths and with the shapes of the hub's (`/api/v1/auth/
+ * login|session|token|logout`, contracts hub-api.ts), so the same panel bundle served by the
+ * gateway logs in here. Every other `/api/v1` path answers 503 GW_ERR_CRM_NOT_HERE: the panel
+ * treats that as "CRM unreachable" and keeps telephony going.
+ *
+ * A thin edge: parsing, cookies, CSRF header and status codes; the decisions are SiteLogin's.
+ * Changes need `content-type: application/json` (a cross-site form cannot send it without a
+ * CORS preflight, which this server never grants) and, once logged in, the session's CSRF token.
+ */
+import type http from 'node:http';
+import { loginRequestValidator } from '@callgate/contracts';
+import { GatewayErrorCode } from '../errors.js';
+import { SITE_SESSION_COOKIE, type SiteLogin } from '../auth/site-login.js';
+
+const API_PREFIX = '/api/v1/';
+const MAX_BODY_BYTES = 8 * 1024;
+
+const STATUS: Record<string, number> = {
+  [GatewayErrorCode.LoginFailed]: 401,
+  [GatewayErrorCode.NotLoggedIn]: 401,
+  [GatewayErrorCode.SiteLoginUnavailable]: 403,
+  [GatewayErrorCode.LoginRateLimited]: 429,
+  [GatewayErrorCode.BadRequest]: 400,
+  [GatewayErrorCode.CrmNotHere]: 503,
+};
+
+export interface SiteAuthRouteDeps {
+  login: SiteLogin;
+  /** Secure cookies (the gateway is reached over https: listen.publicUrl). */
+  secureCookie: boolean;
+  log: { info(fields: Record<string, unknown>, message: string): void };
+  onLogin?: (result: 'ok' | 'failed' | 'refused' | 'rate-limited') => void;
+  /** A token was signed for a site session (a login, a reload, a renewal). */
+  onToken?: () => void;
+}
+
+class BadBody extends Error {}
+
+interface RouteError {
+  code: GatewayErrorCode;
+  message: string;
+  retryAfterSeconds?: number;
+}
+
+function readCookie(req: http.IncomingMessage, name: string): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+async function readJson(req: http.IncomingMessage): Promise<unknown> {
+  if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) {
+    throw new BadBody('send the body as application/json');
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new BadBody('the body is too large');
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new BadBody('the body is not JSON');
+  }
+}
+
+export function siteAuthRoutes(
+  deps: SiteAuthRouteDeps,
+): (req: http.IncomingMessage, res: http.ServerResponse) => boolean {
+  const cookie = (value: string, expires: Date): string =>
+    `${SITE_SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Expires=${expires.toUTCString()}` +
+    (deps.secureCookie ? '; Secure' : '');
+  const send = (res: http.ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}) => {
+    res.writeHead(status, {
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
+    });
+    res.end(body === undefined ? undefined : JSON.stringify(body));
+  };
+  const fail = (res: http.ServerResponse, error: RouteError, headers: Record<string, string> = {}) => {
+    const retry = error.retryAfterSeconds;
+    send(
+      res,
+      STATUS[error.code] ?? 400,
+      { error: retry === undefined ? error : { ...error, retryAfterSeconds: retry } },
+      {
+        ...headers,
+        ...(retry === undefined ? {} : { 'retry-after': String(retry) }),
+      },
+    );
+  };
+  const csrf = (req: http.IncomingMessage): string | undefined => {
+    const value = req.headers['x-csrf-token'];
+    return typeof value === 'string' ? value : undefined;
+  };
+
+  const route = async (method: string, path: string, req: http.IncomingMessage, res: http.ServerResponse) => {
+    const session = readCookie(req, SITE_SESSION_COOKIE);
+    if (method === 'POST' && path === 'auth/login') {
+      const body = loginRequestValidator.parse(await readJson(req));
+      if (!body.ok) return fail(res, { code: GatewayErrorCode.BadRequest, message: body.error.message });
+      const address = req.socket.remoteAddress ?? '';
+      const outcome = await deps.login.loginWithToken(body.value.username, body.value.password, address);
+      if (!outcome.ok) {
+        const code = outcome.error.code;
+        deps.onLogin?.(
+          code === GatewayErrorCode.LoginFailed
+            ? 'failed'
+            : code === GatewayErrorCode.LoginRateLimited
+              ? 'rate-limited'
+              : 'refused',
+        );
+        deps.log.info({ user: body.value.username, remote: address, code }, 'site login refused');
+        return fail(res, outcome.error);
+      }
+      deps.onLogin?.('ok');
+      deps.onToken?.();
+      deps.log.info({ user: body.value.username, remote: address }, 'site login (the hub is out of reach)');
+      const { session: s, response } = outcome.value;
+      return send(res, 200, response, { 'set-cookie': cookie(s.cookie.value, s.cookie.expires) });
+    }
+    if (method === 'GET' && path === 'auth/session') {
+      const info = await deps.login.session(session);
+      return info === undefined ? send(res, 204) : send(res, 200, info);
+    }
+    if (method === 'POST' && path === 'auth/token') {
+      const token = await deps.login.token(session, csrf(req));
+      if (token.ok) deps.onToken?.();
+      return token.ok ? send(res, 200, token.value) : fail(res, token.error);
+    }
+    if (method === 'POST' && path === 'auth/logout') {
+      await deps.login.logout(session, csrf(req));
+      return send(res, 204, undefined, { 'set-cookie': cookie('', new Date(0)) });
+    }
+    return fail(res, {
+      code: GatewayErrorCode.CrmNotHere,
+      message: 'this is the site gateway: contacts, history and call records are at the hub',
+    });
+  };
+
+  return (req, res) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (!path.startsWith(API_PREFIX)) return false;
+    route(req.method ?? 'GET', path.slice(API_PREFIX.length), req, res).catch((error: unknown) => {
+      if (res.headersSent) return res.end();
+      if (error instanceof BadBody) return fail(res, { code: GatewayErrorCode.BadRequest, message: error.message });
+      send(res, 500, { error: { code: GatewayErrorCode.Internal, message: 'internal error' } });
+    });
+    return true;
+  };
+}
