@@ -1,17 +1,19 @@
 /**
  * A whole call center on one machine for the browser tests: a real hub (SQLite, HTTP API, live
  * view, uplink, serving the built panel), and per site a pbx-sim (Asterisk over real AMI) with a
- * real gateway linked to the hub. Everything listens on OS-chosen ports; files go under one
- * temporary directory.
+ * real gateway linked to the hub through a fault-injecting TCP proxy (the site's WAN, which a
+ * test can cut). Everything listens on OS-chosen ports; files go under one temporary directory.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { stringify } from 'yaml';
-import { parseHubConfig, UPLINK_WS_PATH, type CreateContactRequest } from '@callgate/contracts';
+import assert from 'node:assert/strict';
+import { parseHubConfig, UPLINK_WS_PATH, type CreateContactRequest, type HubCall } from '@callgate/contracts';
 import { loadSiteConfig, startGateway, type RunningGateway } from '@callgate/gateway';
 import { startHub, uplinkPlugin, type Hub, type UplinkPlugin } from '@callgate/hub';
+import { startFaultProxy, type FaultProxy } from '@callgate/netfault';
 import { ensurePanelBuilt } from '@callgate/panel';
 import { labWorld, startPbxSim, type PbxSim, type WorldConfig } from '@callgate/pbx-sim';
 
@@ -39,6 +41,10 @@ export interface Site {
   stopGateway(): Promise<void>;
   /** Starts it again on the same port and data directory (after a restart or an upgrade). */
   startGateway(): Promise<void>;
+  /** Cuts the site's WAN: the uplink's connection is reset and new ones are refused. */
+  cutWan(): void;
+  /** Heals the WAN: the gateway reconnects by itself. */
+  healWan(): void;
 }
 
 export interface CallCenter {
@@ -107,6 +113,7 @@ export async function startCallCenter(options: {
   await writeFile(jwksFile, JSON.stringify(await core.keys.jwks()));
 
   const sites = new Map<string, Site>();
+  const wans: FaultProxy[] = [];
   for (const spec of options.sites) {
     await core.sites.create('system', {
       id: spec.id,
@@ -127,6 +134,12 @@ export async function startCallCenter(options: {
       });
     }
     const sim = await startPbxSim({ world: world() });
+    const hubAddress = new URL(hub.url);
+    const wan: FaultProxy = await startFaultProxy({
+      host: '127.0.0.1',
+      target: { host: hubAddress.hostname, port: Number(hubAddress.port) },
+    });
+    wans.push(wan);
     const siteDir = join(dir, spec.id);
     await mkdir(siteDir, { recursive: true });
     await writeFile(join(siteDir, 'ami.secret'), 'crm-secret\n', { mode: 0o600 });
@@ -158,7 +171,7 @@ export async function startCallCenter(options: {
           wrapUp: { timeoutSeconds: 20 },
           hold: spec.hold === 'phone-notify' ? { method: 'phone-notify', phoneTimeoutMs: 1500 } : { method: 'none' },
           hub: {
-            url: `${hub.url.replace(/^http/, 'ws')}${UPLINK_WS_PATH}`,
+            url: `ws://${wan.host}:${wan.port}${UPLINK_WS_PATH}`,
             credentialFile: 'site.credential',
             publicKeyFile: jwksFile,
           },
@@ -194,6 +207,13 @@ export async function startCallCenter(options: {
         site.gateway = await launch(port);
         running = true;
       },
+      cutWan() {
+        wan.setRefuse(true);
+        wan.resetAll();
+      },
+      healWan() {
+        wan.heal();
+      },
     };
     sites.set(spec.id, site);
     await waitUntil(
@@ -217,6 +237,7 @@ export async function startCallCenter(options: {
         await site.sim.stop();
       }
       await hub.close();
+      for (const wan of wans) await wan.close();
       await rm(dir, { recursive: true, force: true });
     },
   };
@@ -227,4 +248,37 @@ export async function answerWhenRinging(sim: PbxSim, extension: string): Promise
   const phone = sim.control.phone(extension);
   await waitUntil(() => phone.ringing, `phone ${extension} rings`);
   phone.answer();
+}
+
+/** The hub's record of a call once it arrived (gateway outbox → uplink → hub). */
+export async function hubCall(
+  center: CallCenter,
+  recordId: string,
+  test: (call: HubCall) => boolean,
+  timeoutMs?: number,
+): Promise<HubCall> {
+  let found: HubCall | undefined;
+  await waitUntil(
+    async () => {
+      const page = await center.hub.core.calls.list(
+        {
+          kind: 'user',
+          userId: 'sue',
+          role: 'supervisor',
+          site: '*',
+          extension: '',
+          sessionId: 'test',
+          sessionExpiresAt: Date.now() + 60_000,
+          via: 'bearer',
+        },
+        { limit: 50 },
+      );
+      found = page.items.find((c) => c.record.recordId === recordId);
+      return found !== undefined && test(found);
+    },
+    `the hub has ${recordId} as expected`,
+    timeoutMs,
+  );
+  assert.ok(found);
+  return found;
 }

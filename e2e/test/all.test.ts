@@ -2,3 +2,4 @@
 // gateways, pbx-sim. See e2e/README.md.
 import './operator-panel.test.js';
 import './supervisor-dashboard.test.js';
+import './wan-outage.test.js';

@@ -5,8 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import type { HubCall } from '@callgate/contracts';
-import { answerWhenRinging, startCallCenter, waitUntil, type CallCenter } from '../support/call-center.js';
+import { answerWhenRinging, hubCall, startCallCenter, waitUntil, type CallCenter } from '../support/call-center.js';
 import {
   launchBrowser,
   logIn,
@@ -20,30 +19,6 @@ import { CONTACTS, MOSCOW, SUPERVISORS, TALLINN } from '../support/staff.js';
 
 async function liveLink(panel: PanelPage): Promise<void> {
   await waitForAttribute(panel.page.locator('[data-testid="telephony-badge"] [data-phase]'), 'data-phase', 'live');
-}
-
-/** The hub's record of a call once it arrived (gateway outbox → uplink → hub). */
-async function hubCall(center: CallCenter, recordId: string, test: (call: HubCall) => boolean): Promise<HubCall> {
-  let found: HubCall | undefined;
-  await waitUntil(async () => {
-    const page = await center.hub.core.calls.list(
-      {
-        kind: 'user',
-        userId: 'sue',
-        role: 'supervisor',
-        site: '*',
-        extension: '',
-        sessionId: 'test',
-        sessionExpiresAt: Date.now() + 60_000,
-        via: 'bearer',
-      },
-      { limit: 50 },
-    );
-    found = page.items.find((c) => c.record.recordId === recordId);
-    return found !== undefined && test(found);
-  }, `the hub has ${recordId} as expected`);
-  assert.ok(found);
-  return found;
 }
 
 describe('operator panel in a browser', () => {

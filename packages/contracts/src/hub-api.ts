@@ -478,6 +478,17 @@ export const SaveDispositionRequest = Type.Object(
   { additionalProperties: false },
 );
 export type SaveDispositionRequest = Type.Static<typeof SaveDispositionRequest>;
+export const saveDispositionRequestValidator = validator<SaveDispositionRequest>('disposition', SaveDispositionRequest);
+
+/**
+ * The site gateway's answer (202) to a disposition saved during a WAN outage: kept at the site
+ * and forwarded to the hub once the link is back (docs/uplink.md, "Working through an outage").
+ */
+export const DispositionQueued = Type.Object(
+  { recordId: Type.String(), code: Type.String(), queuedAt: IsoTime, forwardedBy: Type.Literal('site') },
+  { additionalProperties: false },
+);
+export type DispositionQueued = Type.Static<typeof DispositionQueued>;
 
 export const CallListQuery = Type.Object(
   {

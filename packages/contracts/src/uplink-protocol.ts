@@ -113,6 +113,12 @@ export const UplinkErrorCode = {
   CommandsUnsupported: 'UPLINK_ERR_COMMANDS_UNSUPPORTED',
   /** A local failure while handling a frame (a disk error at the site, a bug); the link is cut and resumes. */
   Internal: 'UPLINK_ERR_INTERNAL',
+  /**
+   * A disposition saved at the site during an outage that the hub will never take: the call is
+   * not this site's, the operator did not handle it or is unknown/disabled, or the code is not
+   * in the hub's list. Kept at the site (`dispositions_refused`) and logged.
+   */
+  DispositionRefused: 'UPLINK_ERR_DISPOSITION_REFUSED',
 } as const;
 export type UplinkErrorCode = (typeof UplinkErrorCode)[keyof typeof UplinkErrorCode];
 
@@ -289,6 +295,28 @@ export const UplinkCommandReply = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * A wrap-up disposition an operator saved at the gateway during a WAN outage (site-only login),
+ * forwarded once linked. The hub saves it as if the operator had saved it at the hub, and
+ * answers `disposition-ack`; until then the gateway keeps it (`dispositions` in the outbox
+ * database) and sends it again after each connect.
+ */
+export const UplinkDisposition = Type.Object(
+  {
+    type: Type.Literal('disposition'),
+    /** The gateway's id for this save; the ack names it. */
+    id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.:-]+$' }),
+    recordId: Type.String({ minLength: 1, maxLength: 200 }),
+    operatorId: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$' }),
+    code: Type.String({ minLength: 1, maxLength: 40 }),
+    notes: Type.String({ maxLength: 10000 }),
+    /** When the operator saved it at the site. */
+    savedAt: IsoTime,
+  },
+  { additionalProperties: false },
+);
+export type UplinkDisposition = Type.Static<typeof UplinkDisposition>;
+
 export const UplinkClientMessage = Type.Union([
   UplinkHello,
   UplinkRecords,
@@ -297,6 +325,7 @@ export const UplinkClientMessage = Type.Union([
   UplinkStatus,
   UplinkConfigAck,
   UplinkCommandReply,
+  UplinkDisposition,
 ]);
 export type UplinkClientMessage = Type.Static<typeof UplinkClientMessage>;
 export type UplinkRecords = Type.Static<typeof UplinkRecords>;
@@ -389,6 +418,23 @@ export const UplinkCommand = Type.Object(
 export type UplinkCommand = Type.Static<typeof UplinkCommand>;
 
 /** The hub saw a gap in the live events: send a fresh snapshot. */
+/**
+ * The hub's answer to `disposition`: `saved` (stored on the call; repeats are harmless),
+ * `waiting` (the call's record has not reached the hub yet: send it again later) or `refused`
+ * (never: UPLINK_ERR_DISPOSITION_REFUSED with the reason).
+ */
+export const UplinkDispositionAck = Type.Object(
+  {
+    type: Type.Literal('disposition-ack'),
+    id: Type.String({ minLength: 1, maxLength: 64 }),
+    result: Type.Union([Type.Literal('saved'), Type.Literal('waiting'), Type.Literal('refused')]),
+    code: Nullable(ErrorCode),
+    message: Nullable(Message),
+  },
+  { additionalProperties: false },
+);
+export type UplinkDispositionAck = Type.Static<typeof UplinkDispositionAck>;
+
 export const UplinkResync = Type.Object({ type: Type.Literal('resync') }, { additionalProperties: false });
 
 /** A problem that does not close the link (a live event for another site, a bad command reply). */
@@ -406,6 +452,7 @@ export const UplinkServerMessage = Type.Union([
   UplinkCommand,
   UplinkResync,
   UplinkError,
+  UplinkDispositionAck,
 ]);
 export type UplinkServerMessage = Type.Static<typeof UplinkServerMessage>;
 

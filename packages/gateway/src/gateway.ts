@@ -9,7 +9,12 @@ import { readFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { AmiClient } from '@callgate/ami';
-import { siteCredentialVerifiersValidator, type DomainEvent, type SiteConfig } from '@callgate/contracts';
+import {
+  siteCredentialVerifiersValidator,
+  type DispositionOption,
+  type DomainEvent,
+  type SiteConfig,
+} from '@callgate/contracts';
 import { scryptHasher } from '@callgate/contracts/passwords';
 import { loadHubKeys } from './auth/hub-keys.js';
 import { GatewayError, GatewayErrorCode } from './errors.js';
@@ -30,7 +35,7 @@ import { WrapUpController } from './operators/wrap-up.js';
 import { startGatewayHttp, type GatewayHttpDeps, type GatewayHttpServer } from './server/http-server.js';
 import { OperatorSocket } from './server/operator-socket.js';
 import { DEFAULT_PANEL_DIR, panelFiles } from './server/panel-files.js';
-import { siteAuthRoutes } from './server/site-auth-routes.js';
+import { siteApiRoutes } from './server/site-api-routes.js';
 import { TelephonyLink } from './telephony/index.js';
 import {
   HubCommandBridge,
@@ -176,6 +181,8 @@ export async function startGateway(loaded: LoadedSiteConfig, options: GatewayOpt
     () => config.operators,
     (operator, id, command) => executor.handle(operator, id, command),
   );
+  // The hub's disposition list, for the wrap-up form of a panel working at the site.
+  let dispositionOptions: readonly DispositionOption[] = cached?.dispositions ?? [];
   // Bound below, once the uplink exists: the site login opens only while it is not linked.
   let linked = (): boolean => false;
   const siteTokens = new SiteTokenIssuer(siteKey, config.siteLogin.tokenTtlSeconds);
@@ -198,6 +205,7 @@ export async function startGateway(loaded: LoadedSiteConfig, options: GatewayOpt
     snapshot: () => telephony.snapshot(),
     onKeys: (jwks) => verifier.setKeys(jwks),
     onDirectory: (directory) => {
+      dispositionOptions = directory.dispositions;
       // Applied at the next start (it is cached); a running engine keeps the operators it has.
       if (directoryChanges(config, directory)) {
         logger.warn(
@@ -289,8 +297,15 @@ export async function startGateway(loaded: LoadedSiteConfig, options: GatewayOpt
   });
 
   const extra = options.extraRoutes?.({ verifier });
-  const siteAuth = siteAuthRoutes({
+  const siteApi = siteApiRoutes({
     login: siteLogin,
+    siteId: config.site.id,
+    dispositions: () => dispositionOptions,
+    queueDisposition: (d) => {
+      const queued = uplink.dispositions.add(d, Date.now());
+      uplink.client?.sendDispositions();
+      return queued.savedAt;
+    },
     secureCookie: config.listen.publicUrl?.startsWith('https:') === true,
     log: logger,
     onLogin: (result) => metrics.siteLogins.inc({ result }),
@@ -298,7 +313,7 @@ export async function startGateway(loaded: LoadedSiteConfig, options: GatewayOpt
   });
   const panel = panelFiles(config.siteLogin.panelDir ?? DEFAULT_PANEL_DIR);
   const routes: NonNullable<GatewayHttpDeps['extraRoutes']> = (req, res) =>
-    (extra?.(req, res) ?? false) || siteAuth(req, res) || panel(req, res);
+    (extra?.(req, res) ?? false) || siteApi(req, res) || panel(req, res);
   const http: GatewayHttpServer = await startGatewayHttp({
     host: config.listen.host,
     port: config.listen.port,

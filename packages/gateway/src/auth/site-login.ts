@@ -200,6 +200,12 @@ export class SiteLogin {
     return { ok: true, value: { session: login.value, response: { session: login.value.info, token: token.value } } };
   }
 
+  /** The user of a site session whose CSRF token matches: for changes made with the cookie. */
+  async authorize(cookie: string | undefined, csrf: string | undefined): Promise<string | undefined> {
+    const found = await this.#sessionOf(cookie);
+    return found && csrf === found.claims.csrf ? found.verifier.userId : undefined;
+  }
+
   async logout(cookie: string | undefined, csrf: string | undefined): Promise<boolean> {
     const found = await this.#sessionOf(cookie);
     if (!found || csrf !== found.claims.csrf) return false;

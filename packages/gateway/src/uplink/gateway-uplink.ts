@@ -28,6 +28,7 @@ import type {
   UplinkConfig,
 } from '@callgate/contracts';
 import { saveHubKeys } from '../auth/hub-keys.js';
+import { openDispositionQueue, type DispositionQueue } from './disposition-queue.js';
 import { openOutbox, type Outbox } from './outbox.js';
 import { readSiteCredential } from './site-credential.js';
 import {
@@ -59,6 +60,8 @@ export interface GatewayUplinkOptions {
 
 export interface GatewayUplink {
   readonly outbox: Outbox;
+  /** Dispositions saved at the site during an outage, until the hub has them. */
+  readonly dispositions: DispositionQueue;
   /** Undefined for a standalone site (no hub.url). */
   readonly client: UplinkClient | undefined;
   /** False while a record is held in memory (not written) or the outbox cannot be flushed to disk. */
@@ -100,6 +103,15 @@ export async function startGatewayUplink(options: GatewayUplinkOptions): Promise
       flushFailing = true;
     },
   });
+  const dispositions = openDispositionQueue(outbox.database);
+  new Gauge({
+    name: 'callgate_gateway_dispositions_queued',
+    help: 'Dispositions saved at the site during an outage, not yet at the hub',
+    registers: [options.registry],
+    collect() {
+      this.set(dispositions.depth());
+    },
+  });
   const failures = new Counter({
     name: 'callgate_gateway_outbox_append_failures_total',
     help: 'Records that could not be written to the outbox at once (held in memory and retried)',
@@ -122,6 +134,7 @@ export async function startGatewayUplink(options: GatewayUplinkOptions): Promise
       url,
       credential,
       outbox,
+      dispositions,
       snapshot: options.snapshot,
       logger,
       registry: options.registry,
@@ -189,6 +202,7 @@ export async function startGatewayUplink(options: GatewayUplinkOptions): Promise
   let stopping: Promise<void> | undefined;
   return {
     outbox,
+    dispositions,
     client,
     get outboxHealthy() {
       return held.length === 0 && !flushFailing;

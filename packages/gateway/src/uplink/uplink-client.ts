@@ -31,6 +31,7 @@ import {
   type UplinkClientMessage,
   type UplinkCommand,
   type UplinkConfig,
+  type UplinkDispositionAck,
   type UplinkServerMessage,
   type UplinkSiteStatus,
   type UplinkWelcome,
@@ -38,6 +39,7 @@ import {
 import { GatewayError, GatewayErrorCode } from '../errors.js';
 import { openConfigVersions, type ConfigVersions } from './config-versions.js';
 import { DeliveryRate } from './delivery-rate.js';
+import type { DispositionQueue } from './disposition-queue.js';
 import { openHubCommandStore, type HubCommandStore, type StoredCommandResult } from './hub-command-store.js';
 import { LiveRelay } from './live-relay.js';
 import type { Outbox } from './outbox.js';
@@ -68,6 +70,8 @@ export interface UplinkClientOptions {
   onConfig?: (config: UplinkConfig) => Promise<void> | void;
   /** A hub command, run once per command id. Without it commands fail with UPLINK_ERR_COMMANDS_UNSUPPORTED. */
   onCommand?: (command: HubCommand, commandId: string) => Promise<HubCommandOutcome>;
+  /** Dispositions saved at the site during an outage, forwarded once linked. */
+  dispositions?: DispositionQueue;
   logger: Logger;
   /** Where the uplink's metrics go (the gateway's /metrics registry). */
   registry?: Registry;
@@ -96,6 +100,8 @@ export interface UplinkClient {
   publish(event: DomainEvent): void;
   /** A record was appended to the outbox: send it now if the link is up and the window allows. */
   kick(): void;
+  /** A disposition was queued at the site: send it now if the link is up. */
+  sendDispositions(): void;
   /**
    * Sends a full live snapshot at the next tick (when linked). For changes no domain event
    * describes, such as the AMI link coming up: the snapshot's `amiConnected` then reaches the hub.
@@ -119,6 +125,11 @@ const STABLE_LINK_MS = 30_000;
 /** Above this many unsent bytes on the socket, records wait (live events get a snapshot later). */
 const MAX_BUFFERED_BYTES = 1024 * 1024;
 const RECORD_FRAME_PREFIX = '{"type":"records","records":[';
+/** Dispositions (site saves during an outage) sent per round, and how often a round runs while linked. */
+const DISPOSITIONS_PER_ROUND = 100;
+const DISPOSITION_ROUND_MS = 5_000;
+/** A sent disposition with no ack by then is due again. */
+const DISPOSITION_RESEND_MS = 30_000;
 
 /** Close codes after which reconnecting at once is pointless: wait the longest backoff. */
 const REFUSED_CODES: ReadonlySet<number> = new Set([
@@ -324,6 +335,44 @@ export function startUplinkClient(options: UplinkClientOptions): UplinkClient {
     sendMessage(conn, { type: 'command-reply', reply: message });
   };
 
+  /**
+   * Sends the dispositions that are due. Each then waits for its ack (or DISPOSITION_RESEND_MS,
+   * after which it is due again: an ack lost with a dropped link).
+   */
+  const sendDispositions = (): void => {
+    const queue = options.dispositions;
+    const conn = linkedConnection();
+    if (!queue || !conn) return;
+    for (const d of queue.takeDue(now(), DISPOSITIONS_PER_ROUND, DISPOSITION_RESEND_MS)) {
+      sendMessage(conn, {
+        type: 'disposition',
+        id: d.id,
+        recordId: d.recordId,
+        operatorId: d.operatorId,
+        code: d.code,
+        notes: d.notes,
+        savedAt: d.savedAt,
+      });
+    }
+  };
+
+  const onDispositionAck = (ack: UplinkDispositionAck): void => {
+    const queue = options.dispositions;
+    if (!queue) return;
+    if (ack.result === 'saved') {
+      queue.saved(ack.id);
+      log.info({ id: ack.id }, 'a disposition saved at the site during the outage reached the hub');
+    } else if (ack.result === 'waiting') {
+      queue.waiting(ack.id, now());
+    } else {
+      queue.refused(ack.id, `${ack.code ?? ''}: ${ack.message ?? ''}`, now());
+      log.error(
+        { id: ack.id, code: ack.code, reason: ack.message },
+        'the hub refused a disposition saved at the site; kept in dispositions_refused',
+      );
+    }
+  };
+
   const onCommandMessage = (message: UplinkCommand): void => {
     const { commandId, command } = message;
     const begun = commands.begin(commandId, command.name, now());
@@ -414,6 +463,8 @@ export function startUplinkClient(options: UplinkClientOptions): UplinkClient {
         return onConfigMessage(message);
       case 'command':
         return onCommandMessage(message);
+      case 'disposition-ack':
+        return onDispositionAck(message);
       case 'resync':
         return relay.resync();
       case 'error':
@@ -458,10 +509,14 @@ export function startUplinkClient(options: UplinkClientOptions): UplinkClient {
         const c = linkedConnection();
         if (c === conn) sendMessage(conn, { type: 'status', status: siteStatus() });
       }, welcome.statusSeconds * 1000),
+      setInterval(sendDispositions, DISPOSITION_ROUND_MS),
     );
     relay.linked();
     sendMessage(conn, { type: 'status', status: siteStatus() });
     pump();
+    // After a connect nothing is in flight any more: every queued disposition goes again.
+    options.dispositions?.makeAllDue();
+    sendDispositions();
   };
 
   /** Ends a connection from our side; the close handler schedules the reconnect. */
@@ -570,6 +625,7 @@ export function startUplinkClient(options: UplinkClientOptions): UplinkClient {
     metrics,
     publish: (event) => relay.publish(event),
     kick: () => pump(),
+    sendDispositions,
     refreshSnapshot: () => relay.resync(),
     status() {
       const conn = linkedConnection();

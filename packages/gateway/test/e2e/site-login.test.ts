@@ -106,6 +106,36 @@ describe('site-only login and gateway-signed tokens during an outage', () => {
     assert.equal(extra.status, 400);
   });
 
+  it('a disposition saved at the site is kept for the hub (202); only with the session, its CSRF token, for this site', async () => {
+    const login = await post('/auth/login', { username: 'op-1002', password: SITE_PASSWORD });
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const { session } = (await login.json()) as { session: { csrfToken: string } };
+    const put = (recordId: string, body: unknown, headers: Record<string, string>) =>
+      fetch(`${url}/api/v1/calls/${encodeURIComponent(recordId)}/disposition`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', cookie, ...headers },
+        body: JSON.stringify(body),
+      });
+    const list = await fetch(`${url}/api/v1/dispositions`, { headers: { cookie } });
+    assert.equal(list.status, 200);
+    assert.ok(Array.isArray(await list.json()));
+    assert.equal((await fetch(`${url}/api/v1/dispositions`)).status, 401, 'not without a session');
+
+    const before = h.gateway.uplink.dispositions.depth();
+    const csrf = { 'x-csrf-token': session.csrfToken };
+    const saved = await put('moscow:c-42', { code: 'callback', notes: 'перезвонить после 17:00' }, csrf);
+    assert.equal(saved.status, 202);
+    const body = (await saved.json()) as { recordId: string; forwardedBy: string };
+    assert.deepEqual([body.recordId, body.forwardedBy], ['moscow:c-42', 'site']);
+    assert.equal(h.gateway.uplink.dispositions.depth(), before + 1);
+
+    assert.equal((await put('moscow:c-43', { code: 'callback' }, {})).status, 401, 'no CSRF token');
+    const otherSite = await put('tallinn:c-1', { code: 'callback' }, csrf);
+    assert.equal(otherSite.status, 400);
+    assert.equal((await put('moscow:c-44', { code: 'x', notes: 'n'.repeat(10_001) }, csrf)).status, 400);
+    assert.equal(h.gateway.uplink.dispositions.depth(), before + 1, 'nothing refused was kept');
+  });
+
   it('CRM routes answer 503 GW_ERR_CRM_NOT_HERE, which the panel shows as "CRM unreachable"', async () => {
     const r = await fetch(`${url}/api/v1/contacts/lookup?number=%2B79161234567`);
     assert.equal(r.status, 503);

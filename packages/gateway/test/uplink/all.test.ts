@@ -5,3 +5,4 @@ import './delivery-rate.test.js';
 import './live-relay.test.js';
 import './site-credential.test.js';
 import './hub-command-store.test.js';
+import './disposition-queue.test.js';

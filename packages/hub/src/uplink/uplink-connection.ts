@@ -21,6 +21,7 @@ import {
   type RecordAck,
   type UplinkClientMessage,
   type UplinkConfig,
+  type UplinkDisposition,
   type UplinkHello,
   type UplinkLiveEvents,
   type UplinkRecords,
@@ -251,6 +252,22 @@ export class UplinkConnection {
         return this.owner.configAcked(this, message.kind, message.version, message.result === 'applied');
       case 'command-reply':
         return this.owner.commandReply(this, message.reply);
+      case 'disposition':
+        return void this.onDisposition(message);
+    }
+  }
+
+  private async onDisposition(message: UplinkDisposition): Promise<void> {
+    const site = this.siteId ?? '';
+    try {
+      const outcome = await this.port.saveSiteDisposition(site, message);
+      if (outcome.result === 'refused') {
+        this.log.warn({ site, recordId: message.recordId, reason: outcome.message }, 'site disposition refused');
+      }
+      this.send({ type: 'disposition-ack', id: message.id, ...outcome });
+    } catch (error) {
+      // No ack: the gateway sends it again after its resend delay.
+      this.log.error({ site, err: error }, 'cannot save a site disposition now');
     }
   }
 

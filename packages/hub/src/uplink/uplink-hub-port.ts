@@ -11,8 +11,12 @@ import type {
   SiteCredentialVerifiers,
   SiteDirectory,
   SiteLiveSnapshot,
+  UplinkDisposition,
+  UplinkDispositionAck,
   UplinkSiteStatus,
 } from '@callgate/contracts';
+import { UplinkErrorCode } from '@callgate/contracts';
+import { HubError, HubErrorCode } from '../errors.js';
 import type { HubCore } from '../hub-core.js';
 import type { HubEventMap } from '../hub-events.js';
 
@@ -43,6 +47,13 @@ export interface UplinkHubPort {
   siteDirectory(site: string): Promise<SiteDirectory>;
   credentialVerifiers(site: string): Promise<SiteCredentialVerifiers>;
   jwks(): Promise<PublicJwks>;
+  /**
+   * A disposition an operator saved at the site during an outage: saved as if the operator had
+   * saved it here (same checks: the operator handled the call, the code is in the list), or
+   * `waiting` while the call's record has not arrived. Throws only when nothing could be
+   * decided (database down): the gateway sends it again.
+   */
+  saveSiteDisposition(site: string, d: UplinkDisposition): Promise<Omit<UplinkDispositionAck, 'type' | 'id'>>;
   /** Records a refused connection in the audit log. */
   auditRefused(site: string, details: Record<string, unknown>): Promise<void>;
   on<K extends keyof HubEventMap>(type: K, listener: (event: HubEventMap[K]) => void): () => void;
@@ -68,6 +79,38 @@ export function hubCorePort(core: HubCore): UplinkHubPort {
     siteDirectory: (site) => core.siteDirectory(site),
     credentialVerifiers: (site) => core.credentialVerifiers(site),
     jwks: () => core.keys.jwks(),
+    async saveSiteDisposition(site, d) {
+      const refused = (message: string) => ({
+        result: 'refused' as const,
+        code: UplinkErrorCode.DispositionRefused,
+        message,
+      });
+      if (!d.recordId.startsWith(`${site}:`)) return refused(`${d.recordId} is not a call of site ${site}`);
+      const user = await core.users.get(d.operatorId);
+      if (!user || user.disabled === 1 || user.role !== 'operator' || user.site !== site) {
+        return refused(`${d.operatorId} is not an enabled operator of site ${site}`);
+      }
+      const principal = {
+        kind: 'user' as const,
+        userId: user.id,
+        role: user.role,
+        site,
+        extension: user.extension,
+        sessionId: `site:${site}`,
+        sessionExpiresAt: Date.now() + 60_000,
+        // The site's authenticated link vouches for the operator's site session.
+        via: 'bearer' as const,
+      };
+      try {
+        await core.calls.saveDisposition(principal, d.recordId, d.code, d.notes);
+        return { result: 'saved', code: null, message: null };
+      } catch (error) {
+        if (!(error instanceof HubError)) throw error;
+        if (error.code === HubErrorCode.NotFound)
+          return { result: 'waiting', code: error.code, message: error.message };
+        return refused(`${error.code}: ${error.message}`);
+      }
+    },
     auditRefused: (site, details) => core.audit.record('system', 'uplink.refused', `site:${site}`, details),
     on: (type, listener) => core.events.on(type, listener),
   };

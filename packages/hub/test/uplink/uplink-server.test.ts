@@ -454,6 +454,78 @@ for (const engine of ENGINES) {
       gwT.close();
     });
 
+    it('a disposition saved at the site during an outage waits for its record, then is saved as the operator', async () => {
+      await hub.core.users.create('system', {
+        id: 'op-1001',
+        name: 'Anna',
+        role: 'operator',
+        site: 'moscow',
+        extension: '1001',
+        password: 'correct horse battery',
+      });
+      const gw = track(await TestGateway.link(hub.url, 'moscow', moscow));
+      const disposition = {
+        type: 'disposition' as const,
+        id: 'd-1',
+        // `<site>:<callId>`, the rule of recordIdOf (the sample records elsewhere here do not need it).
+        recordId: 'moscow:rec-70',
+        operatorId: 'op-1001',
+        code: 'callback',
+        notes: 'call back after 5 pm',
+        savedAt: new Date().toISOString(),
+      };
+      // Sent before the record arrived: the hub says wait, and stores nothing.
+      gw.send(disposition);
+      const early = await gw.next('disposition-ack');
+      assert.deepEqual([early.id, early.result], ['d-1', 'waiting']);
+      gw.sendRecords([{ seq: 70, record: callRecord(70, 'moscow', { recordId: 'moscow:rec-70' }) }]);
+      await gw.acks(1);
+      gw.send(disposition);
+      const saved = await gw.next('disposition-ack');
+      assert.deepEqual([saved.id, saved.result, saved.code], ['d-1', 'saved', null]);
+      const row = await hub.core.database.db
+        .selectFrom('call_dispositions')
+        .selectAll()
+        .where('record_id', '=', 'moscow:rec-70')
+        .executeTakeFirstOrThrow();
+      assert.deepEqual([row.code, row.notes, row.saved_by], ['callback', 'call back after 5 pm', 'op-1001']);
+      // Sent again (a lost ack): still saved, still one row.
+      gw.send(disposition);
+      assert.equal((await gw.next('disposition-ack')).result, 'saved');
+      gw.close();
+    });
+
+    it("a site cannot save a disposition on another site's call, for an unknown operator or with an unknown code", async () => {
+      const gw = track(await TestGateway.link(hub.url, 'moscow', moscow));
+      gw.sendRecords([{ seq: 71, record: callRecord(71, 'moscow', { recordId: 'moscow:rec-71' }) }]);
+      await gw.acks(1);
+      const base = {
+        type: 'disposition' as const,
+        recordId: 'moscow:rec-71',
+        operatorId: 'op-1001',
+        code: 'resolved',
+        notes: '',
+        savedAt: new Date().toISOString(),
+      };
+      const cases = [
+        { ...base, id: 'x-1', recordId: 'tallinn:rec-71' },
+        { ...base, id: 'x-2', operatorId: 'op-9999' },
+        { ...base, id: 'x-3', code: 'no-such-code' },
+      ];
+      for (const d of cases) {
+        gw.send(d);
+        const ack = await gw.next('disposition-ack');
+        assert.deepEqual([ack.id, ack.result, ack.code], [d.id, 'refused', 'UPLINK_ERR_DISPOSITION_REFUSED'], d.id);
+      }
+      const rows = await hub.core.database.db
+        .selectFrom('call_dispositions')
+        .select('record_id')
+        .where('record_id', '=', 'moscow:rec-71')
+        .execute();
+      assert.equal(rows.length, 0);
+      gw.close();
+    });
+
     it("supervisors see the site's outbox depth, oldest undelivered record and delivery rate in the live view", async () => {
       const gw = track(await TestGateway.link(hub.url, 'tallinn', tallinn));
       const changes: unknown[] = [];

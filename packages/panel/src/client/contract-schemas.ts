@@ -10,6 +10,7 @@ import {
   Contact,
   ContactLookupResponse,
   DispositionOption,
+  DispositionQueued,
   HubCall,
   HubSite,
   HubUser,
@@ -39,6 +40,8 @@ export const panelSchemas = {
   contact: Contact,
   contactPage: Page(Contact),
   hubCall: HubCall,
+  /** A disposition saved at the site gateway during an outage (202), or the hub's saved call. */
+  savedDisposition: Type.Union([HubCall, DispositionQueued]),
   hubCallPage: Page(HubCall),
   dispositions: Type.Array(DispositionOption),
   sites: Type.Array(HubSite),

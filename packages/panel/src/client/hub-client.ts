@@ -13,6 +13,7 @@ import type {
   CallListQuery,
   CreateContactRequest,
   DispositionOption,
+  DispositionQueued,
   FieldProblem,
   HubCall,
   HubSite,
@@ -127,8 +128,12 @@ export class HubClient {
     return this.#request('GET', `/calls/${encodeURIComponent(recordId)}`, checks.hubCall);
   }
 
-  saveDisposition(recordId: string, code: string, notes: string): Promise<HubCall> {
-    return this.#request('PUT', `/calls/${encodeURIComponent(recordId)}/disposition`, checks.hubCall, {
+  /**
+   * The hub answers with the saved call; a site gateway (site mode, WAN outage) with 202
+   * `DispositionQueued`: kept there and forwarded to the hub once the link is back.
+   */
+  saveDisposition(recordId: string, code: string, notes: string): Promise<HubCall | DispositionQueued> {
+    return this.#request('PUT', `/calls/${encodeURIComponent(recordId)}/disposition`, checks.savedDisposition, {
       body: { code, notes },
     });
   }

@@ -5,9 +5,11 @@
  *
  * A disposition is saved on the hub's call record, which reaches the hub a moment after the call
  * ends (gateway outbox → uplink → hub), later during a WAN outage. Until it is there the hub
- * answers HUB_ERR_NOT_FOUND; the disposition is kept and sent again with backoff.
+ * answers HUB_ERR_NOT_FOUND; the disposition is kept and sent again with backoff. In site mode
+ * (the page served by the gateway during an outage) the gateway keeps it instead and forwards it
+ * once linked (202 `DispositionQueued`): for this page it is saved.
  */
-import type { HubCall, OperatorCall } from '@callgate/contracts';
+import type { DispositionQueued, HubCall, OperatorCall } from '@callgate/contracts';
 import { PanelErrorCode } from '../errors.js';
 import { backoffDelay } from './backoff.js';
 import { HubRequestError } from './hub-client.js';
@@ -39,7 +41,8 @@ export interface WrapUpQueueOptions {
   /** Per operator: two operators sharing a browser never see each other's work. */
   storageKey: string;
   timers: Timers;
-  save: (recordId: string, code: string, notes: string) => Promise<HubCall>;
+  /** Resolves once the hub has it, or a site gateway has kept it for the hub (site mode). */
+  save: (recordId: string, code: string, notes: string) => Promise<HubCall | DispositionQueued>;
   onChange: (items: readonly WrapUp[]) => void;
   random?: () => number;
 }

@@ -167,6 +167,18 @@ describe('hub client', () => {
     respond = (_req, res) => json(res, 503, { error: { code: 'GW_ERR_CRM_NOT_HERE', message: 'only the hub has it' } });
     await assert.rejects(gateway.listCalls({}), { code: PanelErrorCode.HubUnreachable, status: 503 });
     assert.deepEqual(reachability, [false]);
+
+    // A disposition is kept by the gateway for the hub: 202, which counts as saved.
+    const queued = {
+      recordId: 'tallinn:cg-1',
+      code: 'resolved',
+      queuedAt: '2026-11-28T09:00:00.000Z',
+      forwardedBy: 'site',
+    };
+    respond = (_req, res) => json(res, 202, queued);
+    assert.deepEqual(await gateway.saveDisposition('tallinn:cg-1', 'resolved', ''), queued);
+    respond = (_req, res) => json(res, 202, { ...queued, forwardedBy: 'somebody' });
+    await assert.rejects(gateway.saveDisposition('tallinn:cg-1', 'resolved', ''), { code: PanelErrorCode.BadResponse });
   });
 
   it('an answer outside the API is refused before any screen sees it', async () => {

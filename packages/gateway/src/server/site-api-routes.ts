@@ -1,20 +1,30 @@
 /**
- * The site-only login over HTTP, on the paths and with the shapes of the hub's (`/api/v1/auth/
- * login|session|token|logout`, contracts hub-api.ts), so the same panel bundle served by the
- * gateway logs in here. Every other `/api/v1` path answers 503 GW_ERR_CRM_NOT_HERE: the panel
- * treats that as "CRM unreachable" and keeps telephony going.
+ * The hub API's few routes the panel needs at the site during a WAN outage, on the hub's paths
+ * and with its shapes (contracts hub-api.ts), so the same panel bundle served by the gateway
+ * works here: the site-only login (`/api/v1/auth/login|session|token|logout`), the disposition
+ * list (`GET /api/v1/dispositions`, from the hub's cached directory) and saving a disposition
+ * (`PUT /api/v1/calls/{recordId}/disposition`: kept at the site and forwarded over the uplink,
+ * answered 202). Every other `/api/v1` path answers 503 GW_ERR_CRM_NOT_HERE: the panel treats
+ * that as "CRM unreachable" and keeps telephony going.
  *
  * A thin edge: parsing, cookies, CSRF header and status codes; the decisions are SiteLogin's.
  * Changes need `content-type: application/json` (a cross-site form cannot send it without a
  * CORS preflight, which this server never grants) and, once logged in, the session's CSRF token.
  */
 import type http from 'node:http';
-import { loginRequestValidator } from '@callgate/contracts';
+import {
+  loginRequestValidator,
+  saveDispositionRequestValidator,
+  type DispositionOption,
+  type DispositionQueued,
+} from '@callgate/contracts';
 import { GatewayErrorCode } from '../errors.js';
 import { SITE_SESSION_COOKIE, type SiteLogin } from '../auth/site-login.js';
 
 const API_PREFIX = '/api/v1/';
-const MAX_BODY_BYTES = 8 * 1024;
+/** A disposition's notes may hold 10,000 characters, up to 4 bytes each in UTF-8. */
+const MAX_BODY_BYTES = 64 * 1024;
+const DISPOSITION_PATH = /^calls\/([^/]+)\/disposition$/;
 
 const STATUS: Record<string, number> = {
   [GatewayErrorCode.LoginFailed]: 401,
@@ -25,8 +35,13 @@ const STATUS: Record<string, number> = {
   [GatewayErrorCode.CrmNotHere]: 503,
 };
 
-export interface SiteAuthRouteDeps {
+export interface SiteApiRouteDeps {
   login: SiteLogin;
+  siteId: string;
+  /** The hub's disposition list as last cached (empty before the first link). */
+  dispositions: () => readonly DispositionOption[];
+  /** Keeps a disposition for the hub (durably) and returns when it was queued. */
+  queueDisposition: (d: { recordId: string; operatorId: string; code: string; notes: string }) => string;
   /** Secure cookies (the gateway is reached over https: listen.publicUrl). */
   secureCookie: boolean;
   log: { info(fields: Record<string, unknown>, message: string): void };
@@ -69,8 +84,8 @@ async function readJson(req: http.IncomingMessage): Promise<unknown> {
   }
 }
 
-export function siteAuthRoutes(
-  deps: SiteAuthRouteDeps,
+export function siteApiRoutes(
+  deps: SiteApiRouteDeps,
 ): (req: http.IncomingMessage, res: http.ServerResponse) => boolean {
   const cookie = (value: string, expires: Date): string =>
     `${SITE_SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Expires=${expires.toUTCString()}` +
@@ -134,6 +149,39 @@ export function siteAuthRoutes(
       const token = await deps.login.token(session, csrf(req));
       if (token.ok) deps.onToken?.();
       return token.ok ? send(res, 200, token.value) : fail(res, token.error);
+    }
+    if (method === 'GET' && path === 'dispositions') {
+      if ((await deps.login.session(session)) === undefined) {
+        return fail(res, { code: GatewayErrorCode.NotLoggedIn, message: 'log in first' });
+      }
+      return send(res, 200, deps.dispositions());
+    }
+    const disposition = method === 'PUT' ? DISPOSITION_PATH.exec(path) : null;
+    if (disposition) {
+      const user = await deps.login.authorize(session, csrf(req));
+      if (user === undefined) return fail(res, { code: GatewayErrorCode.NotLoggedIn, message: 'log in again' });
+      const recordId = decodeURIComponent(disposition[1] ?? '');
+      const body = saveDispositionRequestValidator.parse(await readJson(req));
+      if (!body.ok) return fail(res, { code: GatewayErrorCode.BadRequest, message: body.error.message });
+      if (!recordId.startsWith(`${deps.siteId}:`) || recordId.length > 200) {
+        return fail(res, { code: GatewayErrorCode.BadRequest, message: `${recordId} is not a call of this site` });
+      }
+      const known = deps.dispositions();
+      if (known.length > 0 && !known.some((d) => d.code === body.value.code)) {
+        return fail(res, {
+          code: GatewayErrorCode.BadRequest,
+          message: `disposition "${body.value.code}" is not in the list`,
+        });
+      }
+      const queuedAt = deps.queueDisposition({
+        recordId,
+        operatorId: user,
+        code: body.value.code,
+        notes: body.value.notes ?? '',
+      });
+      deps.log.info({ recordId, operatorId: user, code: body.value.code }, 'disposition kept at the site for the hub');
+      const queued: DispositionQueued = { recordId, code: body.value.code, queuedAt, forwardedBy: 'site' };
+      return send(res, 202, queued);
     }
     if (method === 'POST' && path === 'auth/logout') {
       await deps.login.logout(session, csrf(req));
