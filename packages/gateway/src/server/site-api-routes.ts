@@ -66,6 +66,22 @@ function readCookie(req: http.IncomingMessage, name: string): string | undefined
   return undefined;
 }
 
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+/**
+ * The browser's address, for the per-address login limit. Behind the TLS proxy on the same host
+ * (deploy/nginx/callgate-gateway.conf sets X-Forwarded-For to the peer it saw) every request
+ * comes from loopback, so the header's last entry is the browser; from anywhere else the
+ * header is ignored (a browser could forge it).
+ */
+export function clientAddress(req: http.IncomingMessage): string {
+  const peer = req.socket.remoteAddress ?? '';
+  const forwarded = req.headers['x-forwarded-for'];
+  if (!LOOPBACK.has(peer) || typeof forwarded !== 'string') return peer;
+  const last = forwarded.split(',').at(-1)?.trim();
+  return last === undefined || last === '' ? peer : last;
+}
+
 async function readJson(req: http.IncomingMessage): Promise<unknown> {
   if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) {
     throw new BadBody('send the body as application/json');
@@ -121,7 +137,7 @@ export function siteApiRoutes(
     if (method === 'POST' && path === 'auth/login') {
       const body = loginRequestValidator.parse(await readJson(req));
       if (!body.ok) return fail(res, { code: GatewayErrorCode.BadRequest, message: body.error.message });
-      const address = req.socket.remoteAddress ?? '';
+      const address = clientAddress(req);
       const outcome = await deps.login.loginWithToken(body.value.username, body.value.password, address);
       if (!outcome.ok) {
         const code = outcome.error.code;

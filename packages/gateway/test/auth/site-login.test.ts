@@ -11,6 +11,7 @@ import { loadSiteSigningKey, SITE_KEY_FILE } from '../../src/auth/site-signing-k
 import { SiteTokenIssuer } from '../../src/auth/site-token-issuer.js';
 import { createTokenVerifier } from '../../src/auth/token-verifier.js';
 import { GatewayError, GatewayErrorCode } from '../../src/errors.js';
+import { clientAddress } from '../../src/server/site-api-routes.js';
 import { testSiteConfig } from '../support/site-config.js';
 import { SITE_PASSWORD, siteVerifiers } from '../support/site-verifiers.js';
 import { testIssuer } from '../support/tokens.js';
@@ -264,5 +265,25 @@ describe('the site-only login', () => {
     const claims = await w.verify(r.value.response.token.token);
     assert.ok(claims.ok);
     assert.ok((await w.login.renewForSocket(claims.claims)).ok, 'socket renewal of a site token');
+  });
+});
+
+describe('the address a login attempt is counted against', () => {
+  const req = (peer: string, forwarded?: string) =>
+    ({
+      socket: { remoteAddress: peer },
+      headers: forwarded === undefined ? {} : { 'x-forwarded-for': forwarded },
+    }) as unknown as Parameters<typeof clientAddress>[0];
+
+  it("is the browser's behind the proxy on the same host, so operators do not share one limit", () => {
+    assert.equal(clientAddress(req('127.0.0.1', '10.0.4.17')), '10.0.4.17');
+    assert.equal(clientAddress(req('::1', '10.0.4.18')), '10.0.4.18');
+    assert.equal(clientAddress(req('::ffff:127.0.0.1', '1.2.3.4, 10.0.4.19')), '10.0.4.19', 'the proxy’s own entry');
+  });
+
+  it('ignores the header from anywhere else: a browser cannot pick its own address', () => {
+    assert.equal(clientAddress(req('10.0.4.20', '10.9.9.9')), '10.0.4.20');
+    assert.equal(clientAddress(req('127.0.0.1')), '127.0.0.1');
+    assert.equal(clientAddress(req('127.0.0.1', ' ')), '127.0.0.1');
   });
 });
