@@ -3,8 +3,9 @@
 // the hub's HTTP API as the demo operator, see a simulated call offered to her on her site
 // gateway's operator WebSocket (with the token the hub issued), then Ctrl-C — SIGINT to the
 // whole foreground job, as a terminal sends it — and nothing is left: no process, no listener.
-// Then the production install of docs/deploy.md in the same clone: `npm prune --omit=dev`
-// leaves everything the hub and the gateway need.
+// Then the production install of docs/deploy.md in the same clone: `npm run build` (the panel
+// and the `callgate` bundle) and `npm prune --omit=dev` leave everything the hub and the gateway
+// need, and they run from the bundle, without tsx.
 //
 // Cost: the clone is of the committed HEAD (what a user gets); `npm ci --prefer-offline` takes
 // the packages from npm's cache, which the checkout's own `npm ci` filled, so the time is the
@@ -151,12 +152,16 @@ describe('the README quick start from a fresh clone: npm ci && npm start', () =>
     for (const p of [port, port + 1, port + 2]) assert.equal(await listening(p), false, `nothing listens on ${p}`);
   });
 
-  it('the production install of docs/deploy.md: after npm prune --omit=dev the hub and the gateway still start', async () => {
+  it('the production install of docs/deploy.md: after npm run build and npm prune --omit=dev the hub and the gateway start, from the bundle', async () => {
+    await run('npm', ['run', 'build', '--loglevel=error'], { cwd: clone, env: userEnv() });
     await run('npm', ['prune', '--omit=dev', '--no-audit', '--no-fund', '--loglevel=error'], {
       cwd: clone,
       env: userEnv(),
     });
     const bin = join(clone, 'packages', 'cli', 'bin', 'callgate.js');
+    const version = await run(process.execPath, [bin, '--version'], { cwd: clone, env: userEnv() });
+    assert.match(version.stdout, /^callgate 0\.1\.0 \(bundle built /, 'the daemons run the bundle, not tsx');
+    assert.equal(version.stderr, '');
     const hub = new OsProcess('hub', process.execPath, [bin, 'hub', '--host', '127.0.0.1', '--port', '0'], {
       cwd: clone,
       env: { ...userEnv(), CALLGATE_HUB_DATA_DIR: join(dir, 'hub') },

@@ -3,6 +3,7 @@
  * and unexpected failures into exit code 1 with a one-line message (the stack only with
  * CALLGATE_DEBUG=1), and turns SIGINT/SIGTERM into an AbortSignal the role drains on.
  */
+import { originText } from './build-origin.js';
 import { UsageError, type CommandContext } from './command.js';
 import { commands } from './commands.js';
 
@@ -30,7 +31,7 @@ export async function main(argv: string[], io: Partial<CommandContext> = {}): Pr
     return name === undefined ? 2 : 0;
   }
   if (name === '--version' || name === '-v') {
-    stdout.write('callgate 0.1.0\n');
+    stdout.write(`callgate 0.1.0 (${originText()})\n`);
     return 0;
   }
   const entry = commands.find((c) => c.name === name);

@@ -4,3 +4,4 @@ import './ami.test.js';
 import './hub-admin.test.js';
 import './commands.test.js';
 import './demo-traffic.test.js';
+import './bundle.test.js';

@@ -8,16 +8,13 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { PanelError, PanelErrorCode } from '../errors.js';
 import { contractRuntimePlugin } from './contract-runtime-plugin.js';
+import { contractsSrc, panelDistDir, panelRoot } from './panel-paths.js';
 
-/** packages/panel */
-export const panelRoot = fileURLToPath(new URL('../..', import.meta.url));
-/** Where the built bundle is: serve this directory at the panel's URL. */
-export const panelDistDir = join(panelRoot, 'dist');
-const contractsSrc = fileURLToPath(new URL('../../../contracts/src', import.meta.url));
+export { panelDistDir, panelRoot };
+
 const BUILD_INFO = 'build-info.json';
 const LOCK_DIR = join(panelRoot, '.build-lock');
 const LOCK_STALE_MS = 5 * 60_000;

@@ -9,13 +9,14 @@
  * expressions (typebox's "external" variables); anything else makes the build fail with a clear
  * message rather than ship a check that differs from the server's.
  */
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import * as Format from 'typebox/format';
 import { Build } from 'typebox/schema';
 import type { Plugin } from 'vite';
 import { panelConstants, panelSchemas } from '../client/contract-schemas.js';
+import { panelRoot } from './panel-paths.js';
 
-const RUNTIME_MODULE = fileURLToPath(new URL('../client/contract-runtime.ts', import.meta.url));
+const RUNTIME_MODULE = join(panelRoot, 'src', 'client', 'contract-runtime.ts');
 
 function serialiseExternal(value: unknown, formats: Set<string>, where: string): string {
   if (value instanceof RegExp) return `new RegExp(${JSON.stringify(value.source)}, ${JSON.stringify(value.flags)})`;
