@@ -114,6 +114,20 @@ export class AmiMessage {
   }
 }
 
+/**
+ * ASCII case-insensitive equality without allocating: AMI keys are ASCII, and a lookup of an
+ * absent key (`ActionID` on an event) compares against every header of the same length, once per
+ * AMI event — lowercasing both sides there was a steady stream of garbage (bench/RESULTS.md).
+ */
 function sameKey(a: string, b: string): boolean {
-  return a.length === b.length && (a === b || a.toLowerCase() === b.toLowerCase());
+  if (a.length !== b.length) return false;
+  if (a === b) return true;
+  for (let i = 0; i < a.length; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    const lower = x | 0x20;
+    if (lower !== (y | 0x20) || lower < 0x61 || lower > 0x7a) return false;
+  }
+  return true;
 }

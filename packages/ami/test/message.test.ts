@@ -19,6 +19,17 @@ describe('AmiMessage', () => {
     assert.deepEqual(m.keys(), ['Event', 'Privilege', 'Variable', 'variable', 'Seconds', 'Uniqueid', 'ActionID']);
     assert.equal(m.size, 7);
     assert.deepEqual(m.toObject().Variable, 'A=1', 'first value wins in the plain object');
+    assert.equal(m.get('uniqueID'), '<unknown>');
+    assert.equal(m.get('ActionId'), 'x-1');
+    assert.equal(m.get('Secondz'), undefined);
+    // Only letters fold: '@'/'`' and '['/'{' differ by the same bit as 'A'/'a' and are not one key.
+    const odd = AmiMessage.fromHeaders([
+      ['X@', '1'],
+      ['Y[', '2'],
+    ]);
+    assert.equal(odd.get('X`'), undefined);
+    assert.equal(odd.get('Y{'), undefined);
+    assert.equal(odd.get('x@'), '1');
   });
 
   it('tells events from responses, wherever Asterisk puts ActionID', () => {
