@@ -89,8 +89,3 @@ export function scryptHasher(cost: ScryptCost = DEFAULT_SCRYPT_COST): PasswordHa
     },
   };
 }
-
-/** True when the stored hash is in our format (used to validate imported verifiers). */
-export function isPasswordHash(stored: string): boolean {
-  return parseHash(stored) !== undefined;
-}

@@ -44,7 +44,10 @@ export interface SiteApiRouteDeps {
   queueDisposition: (d: { recordId: string; operatorId: string; code: string; notes: string }) => string;
   /** Secure cookies (the gateway is reached over https: listen.publicUrl). */
   secureCookie: boolean;
-  log: { info(fields: Record<string, unknown>, message: string): void };
+  log: {
+    info(fields: Record<string, unknown>, message: string): void;
+    error(fields: Record<string, unknown>, message: string): void;
+  };
   onLogin?: (result: 'ok' | 'failed' | 'refused' | 'rate-limited') => void;
   /** A token was signed for a site session (a login, a reload, a renewal). */
   onToken?: () => void;
@@ -215,6 +218,8 @@ export function siteApiRoutes(
     route(req.method ?? 'GET', path.slice(API_PREFIX.length), req, res).catch((error: unknown) => {
       if (res.headersSent) return res.end();
       if (error instanceof BadBody) return fail(res, { code: GatewayErrorCode.BadRequest, message: error.message });
+      // The answer says only that it failed; the log has what (docs/errors.md, GW_ERR_INTERNAL).
+      deps.log.error({ err: error, path }, 'site API request failed');
       send(res, 500, { error: { code: GatewayErrorCode.Internal, message: 'internal error' } });
     });
     return true;
