@@ -11,7 +11,10 @@
  *
  * Only parsing is measured, each library through the code its client runs on every socket read:
  *   - ours: `new AmiParser(sink, { expectGreeting: false })`, `push(chunk)` per chunk; a message is
- *     an `AmiMessage` (headers in order, duplicates kept).
+ *     an `AmiMessage` with its headers split (`size` is read: the parser leaves a message's
+ *     headers unsplit until more than a few are read, and the npm parsers split every message,
+ *     so the compared row does the same). The row "headers on demand" reads only `Event`, as the
+ *     gateway does for the half of the traffic it drops; it is shown, not judged.
  *   - asterisk-manager 0.2.0: `ManagerReader(context, data)` from lib/ami.js — the socket 'data'
  *     handler, bound to the socket set to utf-8, so its input is the chunks through a
  *     StringDecoder (as the socket would decode them); a message is the object it emits as
@@ -30,7 +33,7 @@ import { dirname, join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
-import { AmiParser } from '@callgate/ami';
+import { AmiParser, type AmiMessage } from '@callgate/ami';
 import { median, thousands, timeMs, type BenchOutcome, type Benchmark, type BenchTable } from './harness.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -46,26 +49,32 @@ interface Parser {
 
 // ---- the parsers -------------------------------------------------------------------------------
 
-const ours: Parser = {
-  name: 'callgate AmiParser',
-  parse(chunks) {
-    let n = 0;
-    const parser = new AmiParser(
-      {
-        greeting: () => {},
-        message: () => {
-          n++;
+const ours = callgateParser('callgate AmiParser', (message) => message.size > 0);
+const oursOnDemand = callgateParser('callgate AmiParser, headers on demand', (message) => message.event !== '');
+
+/** Our parser; `read` is what is done with each message (true: it counts). */
+function callgateParser(name: string, read: (message: AmiMessage) => boolean): Parser {
+  return {
+    name,
+    parse(chunks) {
+      let n = 0;
+      const parser = new AmiParser(
+        {
+          greeting: () => {},
+          message: (message) => {
+            if (read(message)) n++;
+          },
+          error: (e) => {
+            throw e;
+          },
         },
-        error: (e) => {
-          throw e;
-        },
-      },
-      { expectGreeting: false },
-    );
-    for (const chunk of chunks) parser.push(chunk);
-    return n;
-  },
-};
+        { expectGreeting: false },
+      );
+      for (const chunk of chunks) parser.push(chunk);
+      return n;
+    },
+  };
+}
 
 type ManagerReader = (this: { emit: (name: string, item: unknown) => void }, context: object, data: string) => void;
 
@@ -206,7 +215,7 @@ const benchmark: Benchmark = {
   name: 'ami-parse',
   description: 'AMI parse throughput: callgate AmiParser vs asterisk-manager and asterisk-ami-client parsers',
   run(ctx): BenchOutcome {
-    const parsers = [ours, asteriskManager(), asteriskAmiClient()];
+    const parsers = [ours, oursOnDemand, asteriskManager(), asteriskAmiClient()];
     const input = modes(ctx.size);
     const warmup = ctx.size === 'tiny' ? 0 : 2;
     const runs = ctx.size === 'tiny' ? 1 : 7;
@@ -244,7 +253,11 @@ const benchmark: Benchmark = {
           ms.toFixed(1),
           thousands(mode.messages / (ms / 1000)),
           mbps.toFixed(1),
-          parser === ours ? '1.0×' : `${(ms / oursMs).toFixed(1)}× slower`,
+          parser === ours
+            ? '1.0×'
+            : ms < oursMs
+              ? `${(oursMs / ms).toFixed(1)}× faster`
+              : `${(ms / oursMs).toFixed(1)}× slower`,
         ]);
         modeData[parser.name] = {
           runsMs: times.get(parser),
@@ -253,7 +266,7 @@ const benchmark: Benchmark = {
           MiBPerS: mbps,
         };
       }
-      const fastestBaseline = Math.min(...parsers.filter((p) => p !== ours).map(medianMs));
+      const fastestBaseline = Math.min(...parsers.filter((p) => p !== ours && p !== oursOnDemand).map(medianMs));
       const ratio = fastestBaseline / oursMs;
       targets.push({
         name: `ours ≥ ${TARGET_RATIO}× the faster npm parser (${mode.description})`,

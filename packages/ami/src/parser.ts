@@ -20,7 +20,7 @@
  * terminator; memory stays bounded by that limit whatever the peer sends.
  */
 import { AmiError, AmiErrorCode } from './errors.js';
-import { AmiMessage } from './message.js';
+import { AmiMessage, splitHeaders } from './message.js';
 
 export interface AmiParserSink {
   greeting(banner: string): void;
@@ -189,10 +189,10 @@ export class AmiParser {
   }
 
   #emit(view: Buffer, start: number, end: number): void {
+    if (onlyLineBreaks(view, start, end)) return; // stray blank lines between messages
     const text = view.toString('utf8', start, end);
-    const fields = isFollows(view, start, end) ? parseFollows(text) : parseHeaders(text);
-    if (fields.length === 0) return; // stray blank lines between messages
-    this.#sink.message(new AmiMessage(fields));
+    // Headers are split when read (AmiMessage.fromText): most events are dropped after `Event`.
+    this.#sink.message(isFollows(view, start, end) ? new AmiMessage(parseFollows(text)) : AmiMessage.fromText(text));
   }
 
   /** Stores `view[consumed…]` as the pending bytes. */
@@ -233,30 +233,9 @@ function isFollows(view: Buffer, start: number, end: number): boolean {
   return view.compare(FOLLOWS_PREFIX, 0, FOLLOWS_PREFIX.length, start, start + FOLLOWS_PREFIX.length) === 0;
 }
 
-/** `Key: Value` lines separated by CRLF → flat `[k, v, …]`. */
-function parseHeaders(text: string): string[] {
-  const fields: string[] = [];
-  let pos = 0;
-  const n = text.length;
-  while (pos < n) {
-    let eol = text.indexOf('\r\n', pos);
-    if (eol < 0) eol = n;
-    if (eol > pos) pushLine(fields, text, pos, eol);
-    pos = eol + 2;
-  }
-  return fields;
-}
-
-function pushLine(fields: string[], text: string, pos: number, eol: number): void {
-  const colon = text.indexOf(':', pos);
-  if (colon < 0 || colon >= eol) {
-    // Not a header. Real Asterisk never sends this outside legacy command output; keep the
-    // text under an empty key rather than lose it.
-    fields.push('', text.slice(pos, eol));
-    return;
-  }
-  const valueStart = text.charCodeAt(colon + 1) === 32 ? colon + 2 : colon + 1;
-  fields.push(text.slice(pos, colon), valueStart <= eol ? text.slice(valueStart, eol) : '');
+function onlyLineBreaks(view: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (view[i] !== CR && view[i] !== LF) return false;
+  return true;
 }
 
 /**
@@ -276,7 +255,7 @@ function parseFollows(text: string): string[] {
       break;
     }
     if (inHeaders && crlf && /^[A-Za-z0-9_-]+: ?/.test(line)) {
-      pushLine(fields, line, 0, line.length);
+      fields.push(...splitHeaders(line));
       continue;
     }
     inHeaders = false;

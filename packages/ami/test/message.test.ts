@@ -53,4 +53,52 @@ describe('AmiMessage', () => {
     assert.equal(m.int('Missing'), undefined);
     assert.equal(AmiMessage.fromHeaders([['N', '']]).int('N'), undefined);
   });
+
+  it('answers the same from the wire text as from split headers, before and after it splits', () => {
+    const lines = [
+      'Event: VarSet',
+      'Privilege: dialplan,all',
+      'variable: lower=first',
+      'Variable: CALLGATE_CALL_ID=c-1',
+      'AccountCode: ',
+      'Empty:',
+      'odd line without a colon',
+      'Value: a: b:c',
+    ];
+    const split = AmiMessage.fromHeaders(
+      lines.map((line) => {
+        const colon = line.indexOf(':');
+        if (colon < 0) return ['', line] as const;
+        return [line.slice(0, colon), line.slice(colon + (line[colon + 1] === ' ' ? 2 : 1))] as const;
+      }),
+    );
+    const keys = [
+      'Variable',
+      'VARIABLE',
+      'variable',
+      'Event',
+      'ActionID',
+      'AccountCode',
+      'Empty',
+      '',
+      'value',
+      'Privilege',
+    ];
+    const wire = lines.join('\r\n');
+    // A parsed message answers from its text until something lists its headers, then from those.
+    const text = AmiMessage.fromText(wire);
+    assert.equal(text.kind, 'event');
+    assert.equal(text.event, 'VarSet');
+    for (const key of keys) assert.equal(text.get(key), split.get(key), `${key}, from the text`);
+    assert.deepEqual(text.headers(), split.headers());
+    for (const key of keys) assert.equal(text.get(key), split.get(key), `${key}, from the split headers`);
+    assert.deepEqual(text.getAll('variable'), ['lower=first', 'CALLGATE_CALL_ID=c-1']);
+    assert.deepEqual(AmiMessage.fromText(wire).keys(), split.keys());
+    assert.equal(split.get('Variable'), 'CALLGATE_CALL_ID=c-1', 'the exact spelling wins over an earlier folded one');
+    assert.equal(split.get('VARIABLE'), 'lower=first', 'else the first that matches ignoring case');
+    assert.equal(AmiMessage.fromText('Response: Success\r\nActionID: 7').kind, 'response');
+    assert.equal(AmiMessage.fromText('ActionID: 7\r\nresponse: Error').kind, 'response');
+    assert.equal(AmiMessage.fromText('Eventual: no').kind, 'other');
+    assert.equal(AmiMessage.fromText('').kind, 'other');
+  });
 });

@@ -61,14 +61,19 @@ const HANDLED = new Set([
   'DeviceStateChange',
 ]);
 
+/** Whether the engine reads this AMI event at all; the others change nothing. */
+export function engineReads(msg: AmiMessage): boolean {
+  const name = msg.event;
+  if (name === undefined || !HANDLED.has(name)) return false;
+  if (name === 'VarSet') return isInterestingVariable(msg.get('Variable') ?? '');
+  // CoreShowChannel / QueueMember list items belong to the resync, not to the live stream.
+  if (name === 'DeviceStateChange') return !(msg.get('Device') ?? '').startsWith('Queue:');
+  return true;
+}
+
 /** Feeds one AMI event message to the engine. Unknown or malformed events change nothing. */
 export function applyAmiEvent(ctx: StepContext, msg: AmiMessage): void {
-  const name = msg.event;
-  if (name === undefined || !HANDLED.has(name)) return;
-  if (name === 'VarSet' && !isInterestingVariable(msg.get('Variable') ?? '')) return;
-  // CoreShowChannel / QueueMember list items belong to the resync, not to the live stream.
-  if (name === 'DeviceStateChange' && (msg.get('Device') ?? '').startsWith('Queue:')) return;
-  handle(ctx, decodeEvent(msg));
+  if (engineReads(msg)) handle(ctx, decodeEvent(msg));
 }
 
 function channel(ctx: StepContext, snap: ChannelSnapshot | undefined, created = false): Channel | undefined {

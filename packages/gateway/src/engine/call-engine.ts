@@ -9,7 +9,7 @@
  * updated in place and returned; treat the previous reference as consumed.
  */
 import type { DomainEvent } from '@callgate/contracts';
-import { applyAmiEvent } from './ami-events.js';
+import { applyAmiEvent, engineReads } from './ami-events.js';
 import { checkCallEnd, openCallOf } from './calls.js';
 import { reportConsultations } from './consultation.js';
 import type { StepContext } from './context.js';
@@ -23,11 +23,17 @@ import type { EngineState } from './state.js';
 
 export interface StepResult {
   state: EngineState;
-  events: DomainEvent[];
+  events: readonly DomainEvent[];
 }
+
+/** What a step that changes nothing returns (shared: it is never written to). */
+const NOTHING: readonly DomainEvent[] = Object.freeze([]);
 
 /** Applies one input at time `now` (epoch milliseconds). Never throws on bad AMI data. */
 export function step(state: EngineState, input: EngineInput, now: number): StepResult {
+  // About half of a call's AMI events are nothing the engine reads (VarSet of other variables,
+  // Newexten, AgentCalled, …): answer those without building a step's working set.
+  if (input.type === 'ami-event' && !engineReads(input.message)) return { state, events: NOTHING };
   const ctx: StepContext = { state, now, events: [], dirtyCalls: new Set(), dirtyOperators: new Set() };
   switch (input.type) {
     case 'ami-event':

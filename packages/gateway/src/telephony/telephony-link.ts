@@ -175,7 +175,7 @@ export class TelephonyLink {
   // ---- the loop --------------------------------------------------------------------------
 
   #feed(input: EngineInput, at: number): void {
-    let events: DomainEvent[];
+    let events: readonly DomainEvent[];
     try {
       events = step(this.#state, input, at).events;
     } catch (error) {
