@@ -5,7 +5,7 @@
  * closed), which is what SIGTERM does.
  */
 import { randomBytes } from 'node:crypto';
-import { readFile, mkdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { AmiClient } from '@callgate/ami';
@@ -25,6 +25,7 @@ import { loadSiteSigningKey } from './auth/site-signing-key.js';
 import { SiteTokenIssuer } from './auth/site-token-issuer.js';
 import type { LoadedSiteConfig } from './config/index.js';
 import { applyDirectory, directoryChanges, readCachedDirectory } from './config/site-directory.js';
+import { readDataFile } from './config/data-files.js';
 import { GatewayMetrics } from './gateway-metrics.js';
 import { CommandExecutor } from './operators/command-executor.js';
 import { openCommandStore, type CommandStore } from './operators/command-store.js';
@@ -112,24 +113,17 @@ async function initialHubKeys(config: SiteConfig, logger: Logger): Promise<JSONW
 
 /** The hub's password verifiers as last cached, for site-only logins after a restart mid-outage. */
 async function cachedVerifiers(dataDir: string, logger: Logger) {
-  let text: string;
-  try {
-    text = await readFile(join(dataDir, VERIFIERS_CACHE_FILE), 'utf8');
-  } catch {
-    return undefined;
+  const read = await readDataFile(dataDir, VERIFIERS_CACHE_FILE, (value) => {
+    const parsed = siteCredentialVerifiersValidator.parse(value);
+    return parsed.ok ? parsed.value : undefined;
+  });
+  if (read.ok) return read.value;
+  if (read.problem === 'damaged') {
+    logger.warn(
+      { file: VERIFIERS_CACHE_FILE },
+      'the cached password verifiers are unreadable; site login waits for the hub',
+    );
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    value = undefined;
-  }
-  const parsed = siteCredentialVerifiersValidator.parse(value);
-  if (parsed.ok) return parsed.value;
-  logger.warn(
-    { file: VERIFIERS_CACHE_FILE },
-    'the cached password verifiers are unreadable; site login waits for the hub',
-  );
   return undefined;
 }
 

@@ -21,3 +21,4 @@ import './config/load-site-config.test.js';
 import './config/site-config-env.test.js';
 import './errors-documented.test.js';
 import './config/site-directory.test.js';
+import './config/data-files.test.js';

@@ -3,10 +3,11 @@
  * PEM public key), and cached in the gateway's data directory whenever the hub sends new ones
  * over the uplink, so a gateway restarted during a WAN outage still knows them.
  */
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportJWK, importSPKI, type JSONWebKeySet } from 'jose';
+import { writeDataFile } from '../config/data-files.js';
 import { GatewayError, GatewayErrorCode } from '../errors.js';
 
 const CACHE_FILE = 'hub-keys.json';
@@ -52,10 +53,7 @@ export async function loadHubKeys(dataDir: string, publicKeyFile: string | undef
   );
 }
 
-/** Writes the cache atomically (write + rename), so a crash never leaves half a file. */
+/** Caches the keys the hub sent (atomically: a crash never leaves half a file). */
 export async function saveHubKeys(dataDir: string, jwks: JSONWebKeySet): Promise<void> {
-  const target = join(dataDir, CACHE_FILE);
-  const tmp = `${target}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(jwks, null, 2), { mode: 0o600 });
-  await rename(tmp, target);
+  await writeDataFile(dataDir, CACHE_FILE, jwks);
 }

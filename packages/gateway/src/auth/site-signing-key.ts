@@ -6,10 +6,9 @@
  *
  * Only this gateway knows the key: its tokens are worthless at the hub and at other sites.
  */
-import { existsSync } from 'node:fs';
-import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, type JSONWebKeySet, type JWK, type SignJWT } from 'jose';
+import { readDataFile, writeDataFile } from '../config/data-files.js';
 import { GatewayError, GatewayErrorCode } from '../errors.js';
 
 export const SITE_KEY_FILE = 'site-token-key.json';
@@ -47,26 +46,18 @@ async function fromStored(stored: StoredKey): Promise<SiteSigningKey> {
 
 /** Loads the key from the data directory, creating it (atomically, mode 0600) on first use. */
 export async function loadSiteSigningKey(dataDir: string, siteId: string): Promise<SiteSigningKey> {
-  const file = join(dataDir, SITE_KEY_FILE);
-  if (existsSync(file)) {
-    let value: unknown;
-    try {
-      value = JSON.parse(await readFile(file, 'utf8'));
-    } catch {
-      value = undefined;
-    }
-    if (!isStoredKey(value) || value.jwk.kty !== 'OKP' || value.jwk.crv !== 'Ed25519' || !value.jwk.d) {
-      throw new GatewayError(
-        GatewayErrorCode.BadSiteKey,
-        `${file} is not a site signing key; move it away and the gateway makes a new one`,
-      );
-    }
-    return fromStored(value);
+  const stored = await readDataFile(dataDir, SITE_KEY_FILE, (value) =>
+    isStoredKey(value) && value.jwk.kty === 'OKP' && value.jwk.crv === 'Ed25519' && value.jwk.d ? value : undefined,
+  );
+  if (stored.ok) return fromStored(stored.value);
+  if (stored.problem === 'damaged') {
+    throw new GatewayError(
+      GatewayErrorCode.BadSiteKey,
+      `${join(dataDir, SITE_KEY_FILE)} is not a site signing key; move it away and the gateway makes a new one`,
+    );
   }
   const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
-  const stored: StoredKey = { kid: `site-${siteId}-${Date.now().toString(36)}`, jwk: await exportJWK(privateKey) };
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(stored), { mode: 0o600 });
-  await rename(tmp, file);
-  return fromStored(stored);
+  const created: StoredKey = { kid: `site-${siteId}-${Date.now().toString(36)}`, jwk: await exportJWK(privateKey) };
+  await writeDataFile(dataDir, SITE_KEY_FILE, created);
+  return fromStored(created);
 }

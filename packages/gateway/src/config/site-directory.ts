@@ -5,8 +5,7 @@
  * queues win; everything else (AMI, dialing, listen, wrap-up…) stays the file's. The gateway
  * caches the last directory the uplink delivered and applies it at start.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readDataFile } from './data-files.js';
 import { DIRECTORY_CACHE_FILE } from '../uplink/gateway-uplink.js';
 import { parseSiteConfig, siteDirectoryValidator, type SiteConfig, type SiteDirectory } from '@callgate/contracts';
 
@@ -27,18 +26,11 @@ export function applyDirectory(config: SiteConfig, directory: SiteDirectory): Di
 
 /** The cached directory, or undefined when there is none or it is unreadable (then ignored). */
 export async function readCachedDirectory(dataDir: string): Promise<SiteDirectory | undefined> {
-  let text: string;
-  try {
-    text = await readFile(join(dataDir, DIRECTORY_CACHE_FILE), 'utf8');
-  } catch {
-    return undefined;
-  }
-  try {
-    const parsed = siteDirectoryValidator.parse(JSON.parse(text));
+  const read = await readDataFile(dataDir, DIRECTORY_CACHE_FILE, (value) => {
+    const parsed = siteDirectoryValidator.parse(value);
     return parsed.ok ? parsed.value : undefined;
-  } catch {
-    return undefined;
-  }
+  });
+  return read.ok ? read.value : undefined;
 }
 
 /** True when a new directory would change who the gateway serves (order does not count). */

@@ -64,6 +64,8 @@ export class OperatorSocket implements OperatorConnection {
   #violations = 0;
   #closed = false;
   #helloPending = false;
+  /** A `renew` is being answered. */
+  #renewing = false;
 
   constructor(ws: WebSocket, deps: OperatorSocketDeps) {
     this.#ws = ws;
@@ -151,7 +153,12 @@ export class OperatorSocket implements OperatorConnection {
         return;
       case 'renew':
         if (!this.#operator) return this.#violation(GatewayErrorCode.OutOfOrder, 'send hello first');
-        void this.#onRenew();
+        // Asked again before the answer: that answer serves both (one signature per renewal).
+        if (this.#renewing) return;
+        this.#renewing = true;
+        void this.#onRenew().finally(() => {
+          this.#renewing = false;
+        });
         return;
       case 'command': {
         const operator = this.#operator;

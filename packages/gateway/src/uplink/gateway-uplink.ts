@@ -11,8 +11,6 @@
  * the same way (`callgate_gateway_outbox_flush_failures_total`); operators keep working either
  * way, so neither makes the gateway unready.
  */
-import { rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { BackoffOptions } from '@callgate/ami';
@@ -28,6 +26,7 @@ import type {
   UplinkConfig,
 } from '@callgate/contracts';
 import { saveHubKeys } from '../auth/hub-keys.js';
+import { writeDataFile } from '../config/data-files.js';
 import { openDispositionQueue, type DispositionQueue } from './disposition-queue.js';
 import { openOutbox, type Outbox } from './outbox.js';
 import { readSiteCredential } from './site-credential.js';
@@ -71,14 +70,6 @@ export interface GatewayUplink {
 }
 
 const RETRY_APPEND_MS = 2000;
-
-/** Writes a JSON cache file atomically (write + rename) and readable by the gateway only. */
-async function saveJson(dataDir: string, file: string, value: unknown): Promise<void> {
-  const target = join(dataDir, file);
-  const tmp = `${target}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(value, null, 2), { mode: 0o600 });
-  await rename(tmp, target);
-}
 
 export async function startGatewayUplink(options: GatewayUplinkOptions): Promise<GatewayUplink> {
   const { config, logger } = options;
@@ -155,12 +146,12 @@ export async function startGatewayUplink(options: GatewayUplinkOptions): Promise
         log.info({ keys: message.jwks.keys.map((k) => k.kid) }, 'hub token keys updated');
         return;
       case 'directory':
-        await saveJson(config.dataDir, DIRECTORY_CACHE_FILE, message.directory);
+        await writeDataFile(config.dataDir, DIRECTORY_CACHE_FILE, message.directory);
         options.onDirectory?.(message.directory);
         log.info({ operators: message.directory.operators.length }, 'site directory updated from the hub');
         return;
       case 'verifiers':
-        await saveJson(config.dataDir, VERIFIERS_CACHE_FILE, message.verifiers);
+        await writeDataFile(config.dataDir, VERIFIERS_CACHE_FILE, message.verifiers);
         options.onVerifiers?.(message.verifiers);
         log.info({ users: message.verifiers.users.length }, 'site-only login verifiers updated from the hub');
         return;

@@ -163,6 +163,18 @@ describe('site-only login and gateway-signed tokens during an outage', () => {
     client.close();
   });
 
+  it('renewals asked again before the answer get one answer: one token signed, not one per ask', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const hubToken = await h.issuer.sign({ sub: 'op-1003', ext: '1003', sxp: now + 600 }, { expiresInSeconds: 60 });
+    const { client } = await OperatorClient.login(url, hubToken);
+    client.sendRawTogether(Array.from({ length: 5 }, () => JSON.stringify({ type: 'renew' })));
+    await client.waitFor((m) => m.type === 'site-token');
+    // A command's reply comes after the renewal's: anything more the renewals caused has arrived.
+    assert.equal((await client.command({ name: 'set-status', status: 'ready' })).status, 'done');
+    assert.equal(client.received.filter((m) => m.type === 'site-token' || m.type === 'error').length, 1);
+    client.close();
+  });
+
   it('renew is refused once the hub login has ended', async () => {
     const now = Math.floor(Date.now() / 1000);
     const hubToken = await h.issuer.sign({ sub: 'op-1001', ext: '1001', sxp: now - 1 }, { expiresInSeconds: 60 });

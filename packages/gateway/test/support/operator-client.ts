@@ -70,6 +70,18 @@ export class OperatorClient {
     this.#ws.send(text);
   }
 
+  /**
+   * Sends frames in one TCP write (the socket corked around them), so the gateway reads them
+   * together, as from a client that sends faster than it answers.
+   */
+  sendRawTogether(texts: string[]): void {
+    // ws keeps its net.Socket in `_socket`; corking it is the only way to batch frames.
+    const socket = (this.#ws as unknown as { _socket: { cork(): void; uncork(): void } })._socket;
+    socket.cork();
+    for (const text of texts) this.#ws.send(text);
+    socket.uncork();
+  }
+
   /** Sends a command and resolves with its final reply (done or failed). */
   async command(command: OperatorCommand, id = `${this.#idPrefix}-${++this.#nextId}`): Promise<ReplyMessage> {
     const final = this.next((m) => m.type === 'reply' && m.id === id && m.status !== 'accepted', 30_000);

@@ -32,6 +32,28 @@ export interface SitePrincipal {
 
 export type Principal = UserPrincipal | SitePrincipal;
 
+/**
+ * An operator acting through their site's gateway while the gateway logged them in itself (a WAN
+ * outage, docs/uplink.md): the site's authenticated link vouches for the operator's site session,
+ * which the hub never saw. Good for one request, at `nowMs`.
+ */
+export function operatorVouchedBySite(
+  user: { id: string; role: Role; extension: string },
+  site: string,
+  nowMs: number,
+): UserPrincipal {
+  return {
+    kind: 'user',
+    userId: user.id,
+    role: user.role,
+    site,
+    extension: user.extension,
+    sessionId: `site:${site}`,
+    sessionExpiresAt: nowMs + 60_000,
+    via: 'bearer',
+  };
+}
+
 export function actorOf(principal: Principal): Actor {
   return principal.kind === 'user' ? `user:${principal.userId}` : `site:${principal.site}`;
 }

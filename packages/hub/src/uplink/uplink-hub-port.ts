@@ -16,6 +16,7 @@ import type {
   UplinkSiteStatus,
 } from '@callgate/contracts';
 import { UplinkErrorCode } from '@callgate/contracts';
+import { operatorVouchedBySite } from '../accounts/access.js';
 import { HubError, HubErrorCode } from '../errors.js';
 import type { HubCore } from '../hub-core.js';
 import type { HubEventMap } from '../hub-events.js';
@@ -90,17 +91,7 @@ export function hubCorePort(core: HubCore): UplinkHubPort {
       if (!user || user.disabled === 1 || user.role !== 'operator' || user.site !== site) {
         return refused(`${d.operatorId} is not an enabled operator of site ${site}`);
       }
-      const principal = {
-        kind: 'user' as const,
-        userId: user.id,
-        role: user.role,
-        site,
-        extension: user.extension,
-        sessionId: `site:${site}`,
-        sessionExpiresAt: Date.now() + 60_000,
-        // The site's authenticated link vouches for the operator's site session.
-        via: 'bearer' as const,
-      };
+      const principal = operatorVouchedBySite(user, site, core.clock());
       try {
         await core.calls.saveDisposition(principal, d.recordId, d.code, d.notes);
         return { result: 'saved', code: null, message: null };
