@@ -4,7 +4,8 @@
  * reached the browser.
  */
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { PASSWORD } from './call-center.js';
+import type { CustomerCallHandle } from '@callgate/pbx-sim';
+import { answerWhenRinging, PASSWORD, type Site } from './call-center.js';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -108,4 +109,25 @@ export async function readyToWork(panel: PanelPage): Promise<void> {
   if (work === 'logged-out') await panel.page.keyboard.press('l');
   else if (work !== 'ready') await panel.page.locator('#btn-ready').click();
   await waitForAttribute(status, 'data-work', 'ready');
+}
+
+/**
+ * A customer calls the site's line and the operator takes it: the pop-up shows the caller, the
+ * operator's phone answers when it rings, the call panel says talking.
+ */
+export async function takeCall(
+  panel: PanelPage,
+  site: Site,
+  extension: string,
+  from = '+79990000001',
+): Promise<{ callId: string; callPanel: Locator; customer: CustomerCallHandle }> {
+  const customer = site.sim.control.customerCalls({ from, line: '74950000000' });
+  const popup = panel.page.getByTestId('incoming-popup');
+  await popup.waitFor();
+  await waitForText(popup.getByTestId('caller-number'), from);
+  const callId = (await popup.getAttribute('data-call-id')) ?? '';
+  await answerWhenRinging(site.sim, extension);
+  const callPanel = panel.page.locator(`[data-testid="call-panel"][data-call-id="${callId}"]`);
+  await waitForAttribute(callPanel, 'data-state', 'talking');
+  return { callId, callPanel, customer };
 }

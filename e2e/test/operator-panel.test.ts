@@ -11,6 +11,7 @@ import {
   logIn,
   openPanel,
   readyToWork,
+  takeCall,
   waitForAttribute,
   waitForText,
   type PanelPage,
@@ -154,11 +155,7 @@ describe('operator panel in a browser', () => {
   it('a blind transfer to a colleague ends the call for the operator and rings the colleague', async () => {
     await readyToWork(anna);
     const sim = center.site('moscow').sim.control;
-    sim.customerCalls({ from: '+79990000001', line: '74950000000' });
-    await anna.page.getByTestId('incoming-popup').waitFor();
-    await answerWhenRinging(center.site('moscow').sim, '1001');
-    const talking = anna.page.locator('[data-testid="call-panel"][data-state="talking"]');
-    await talking.waitFor();
+    await takeCall(anna, center.site('moscow'), '1001');
     await anna.page.keyboard.press('t');
     await anna.page.locator('#transfer-input').selectOption('boris');
     await anna.page.getByRole('button', { name: 'Transfer now' }).click();
@@ -171,12 +168,7 @@ describe('operator panel in a browser', () => {
   it('an attended transfer: the operator talks to the colleague first, then hands the customer over', async () => {
     await readyToWork(anna);
     const site = center.site('moscow');
-    site.sim.control.customerCalls({ from: '+79990000001', line: '74950000000' });
-    await anna.page.getByTestId('incoming-popup').waitFor();
-    await answerWhenRinging(site.sim, '1001');
-    const customerCall = anna.page.locator('[data-testid="call-panel"][data-state="talking"]');
-    await customerCall.waitFor();
-    const callId = (await customerCall.getAttribute('data-call-id')) ?? '';
+    const { callId } = await takeCall(anna, site, '1001');
     await anna.page.keyboard.press('t');
     await anna.page.locator('#transfer-input').selectOption('boris');
     await anna.page.getByRole('button', { name: 'Talk first' }).click();
@@ -205,11 +197,7 @@ describe('operator panel in a browser', () => {
       await liveLink(kati);
       await readyToWork(kati);
       const tallinn = center.site('tallinn').sim.control;
-      const customer = tallinn.customerCalls({ from: '+79990000001', line: '74950000000' });
-      await kati.page.getByTestId('incoming-popup').waitFor();
-      await answerWhenRinging(center.site('tallinn').sim, '1001');
-      const panel = kati.page.locator('[data-testid="call-panel"]');
-      await waitForAttribute(panel, 'data-state', 'talking');
+      const { callPanel: panel, customer } = await takeCall(kati, center.site('tallinn'), '1001');
       await waitForText(panel.getByTestId('hold-on-phone'), 'hold key on your phone');
       assert.equal(await panel.locator('[id^="hold-"]').count(), 0, 'no hold button that could only fail');
       tallinn.phone('1001').hold();
@@ -226,12 +214,7 @@ describe('operator panel in a browser', () => {
   it('a reload mid-call shows the call as it is, and a second tab sees and controls the same call', async () => {
     await readyToWork(anna);
     const site = center.site('moscow');
-    site.sim.control.customerCalls({ from: '+79990000001', line: '74950000000' });
-    await anna.page.getByTestId('incoming-popup').waitFor();
-    await answerWhenRinging(site.sim, '1001');
-    const talking = anna.page.locator('[data-testid="call-panel"][data-state="talking"]');
-    await talking.waitFor();
-    const callId = (await talking.getAttribute('data-call-id')) ?? '';
+    const { callId } = await takeCall(anna, site, '1001');
 
     await anna.page.reload();
     await liveLink(anna);
@@ -263,12 +246,7 @@ describe('operator panel in a browser', () => {
   it('a gateway restart mid-call shows reconnecting, then live again with the call', async () => {
     await readyToWork(anna);
     const site = center.site('moscow');
-    const customer = site.sim.control.customerCalls({ from: '+79990000001', line: '74950000000' });
-    await anna.page.getByTestId('incoming-popup').waitFor();
-    await answerWhenRinging(site.sim, '1001');
-    const talking = anna.page.locator('[data-testid="call-panel"][data-state="talking"]');
-    await talking.waitFor();
-    const callId = (await talking.getAttribute('data-call-id')) ?? '';
+    const { callId, customer } = await takeCall(anna, site, '1001');
 
     await site.stopGateway();
     await waitForAttribute(

@@ -7,8 +7,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { answerWhenRinging, hubCall, startCallCenter, waitUntil, type CallCenter } from '../support/call-center.js';
-import { launchBrowser, logIn, openPanel, readyToWork, waitForAttribute, waitForText } from '../support/browser.js';
+import { hubCall, startCallCenter, waitUntil, type CallCenter } from '../support/call-center.js';
+import {
+  launchBrowser,
+  logIn,
+  openPanel,
+  readyToWork,
+  takeCall,
+  waitForAttribute,
+  waitForText,
+} from '../support/browser.js';
 import { CONTACTS, SUPERVISORS, TALLINN } from '../support/staff.js';
 
 describe('working through a WAN outage', () => {
@@ -44,15 +52,7 @@ describe('working through a WAN outage', () => {
     await waitForAttribute(mart.page.locator('[data-testid="telephony-badge"] [data-phase]'), 'data-phase', 'live');
     await readyToWork(mart);
 
-    site.sim.control.customerCalls({ from: '+79990000001', line: '74950000000' });
-    const popup = mart.page.getByTestId('incoming-popup');
-    await popup.waitFor();
-    await waitForText(popup.getByTestId('caller-number'), '+79990000001');
-    const callId = await popup.getAttribute('data-call-id');
-    assert.ok(callId);
-    await answerWhenRinging(site.sim, '1002');
-    const panel = mart.page.locator(`[data-testid="call-panel"][data-call-id="${callId}"]`);
-    await waitForAttribute(panel, 'data-state', 'talking');
+    const { callId } = await takeCall(mart, site, '1002');
     await mart.page.screenshot({ path: process.env.CALLGATE_SCREENSHOT ?? '/tmp/callgate-site-mode.png' });
     await mart.page.keyboard.press('x'); // hang up
 
