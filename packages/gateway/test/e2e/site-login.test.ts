@@ -165,7 +165,7 @@ describe('site-only login and gateway-signed tokens during an outage', () => {
 
   it('renewals asked again before the answer get one answer: one token signed, not one per ask', async () => {
     const now = Math.floor(Date.now() / 1000);
-    const hubToken = await h.issuer.sign({ sub: 'op-1003', ext: '1003', sxp: now + 600 }, { expiresInSeconds: 60 });
+    const hubToken = await h.issuer.sign({ sub: 'op-1002', ext: '1002', sxp: now + 600 }, { expiresInSeconds: 60 });
     const { client } = await OperatorClient.login(url, hubToken);
     client.sendRawTogether(Array.from({ length: 5 }, () => JSON.stringify({ type: 'renew' })));
     await client.waitFor((m) => m.type === 'site-token');
