@@ -9,7 +9,7 @@ describe('files in the data directory', () => {
   const dir = mkdtempSync(join(tmpdir(), 'callgate-data-files-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
   const asList = (value: unknown): string[] | undefined =>
-    Array.isArray(value) && value.every((v) => typeof v === 'string') ? (value as string[]) : undefined;
+    Array.isArray(value) && value.every((v) => typeof v === 'string') ? value : undefined;
 
   it('writes whole files only the gateway can read, and reads them back', async () => {
     await writeDataFile(dir, 'list.json', ['a', 'b']);
