@@ -145,12 +145,23 @@ interface DrainResult {
   liveIdleMs: number[];
 }
 
+/** `OUTBOX_DRAIN_WINDOW=N`: records in flight instead of the hub's default (for trying other windows). */
+function windowOverride(): { window?: number } {
+  const n = Number(process.env.OUTBOX_DRAIN_WINDOW);
+  return Number.isInteger(n) && n > 0 ? { window: n } : {};
+}
+
 async function drain(engine: Engine, records: readonly CallRecord[]): Promise<DrainResult> {
   const { db, cleanup } = await database(engine);
   const siteDir = mkdtempSync(join(tmpdir(), 'callgate-bench-site-'));
   const config = parseHubConfig({ listen: { host: '127.0.0.1', port: 0 }, panelDir: '/nonexistent' });
   if (!config.ok) throw config.error;
-  const hub = await startHub({ config: config.value, database: db, logger: silentLogger(), plugins: [uplinkPlugin()] });
+  const hub = await startHub({
+    config: config.value,
+    database: db,
+    logger: silentLogger(),
+    plugins: [uplinkPlugin(windowOverride())],
+  });
   const outbox = openOutbox(siteDir);
   const proxy = await startFaultProxy({ target: { host: '127.0.0.1', port: Number(new URL(hub.url).port) } });
   try {
