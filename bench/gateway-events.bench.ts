@@ -14,9 +14,10 @@
  * event) is in gateway-events/monotonic-clock.ts and gateway-events/event-attribution.ts.
  *
  * The gateway runs with the Node flags of the shipped systemd unit (deploy/callgate-gateway@.service).
- * At the target load the same runs are repeated on fresh sites with one change each: Node's
- * default heap sizing instead of the unit's flags, and the gateway's data on tmpfs (no fsync
- * cost), to show what each one is worth on this machine.
+ * At the target load the same runs are repeated on fresh sites with one change each: other V8
+ * heap sizing than the unit's (Node's default when the unit sets flags, a 64 MiB young
+ * generation when it sets none), and the gateway's data on tmpfs (no fsync cost), to show what
+ * each one is worth on this machine.
  *
  * `CALLGATE_BENCH_CPU_PROFILE=DIR` runs the gateway under `node --cpu-prof` (profiles in DIR);
  * `CALLGATE_BENCH_GATEWAY_NODE_FLAGS="…"` replaces the unit's Node flags ("" for none).
@@ -170,14 +171,19 @@ const benchmark: Benchmark = {
       if (target && size.variantRuns > 0) {
         // The same target load on a fresh site per variant: what the deployed Node flags buy,
         // and how much of the latency is this machine's disk (fsync per ended call).
+        const deployed = gatewayNodeFlags ?? deployedNodeFlags('gateway');
+        const otherHeap =
+          deployed.length > 0
+            ? { name: "Node's default heap sizing (no flags)", nodeFlags: [] }
+            : { name: 'a 64 MiB young generation (--max-semi-space-size=64)', nodeFlags: ['--max-semi-space-size=64'] };
         variants.push({
-          name: "Node's default heap sizing (no flags)",
-          runs: await variant(size, shape, target.callsPerSecond, { nodeFlags: [] }, ctx),
+          name: otherHeap.name,
+          runs: await variant(size, shape, target.callsPerSecond, { nodeFlags: otherHeap.nodeFlags }, ctx),
         });
         if (appends.tmpfs) {
           variants.push({
             name: 'as deployed, data on tmpfs (fsync free)',
-            runs: await variant(size, shape, target.callsPerSecond, { onTmpfs: true }, ctx),
+            runs: await variant(size, shape, target.callsPerSecond, { onTmpfs: true, nodeFlags: deployed }, ctx),
           });
         }
       }
