@@ -11,8 +11,8 @@
  * `getAll`, …). About half of what Asterisk sends a call center (`VarSet` of variables nobody
  * reads, `Newexten`, `NewConnectedLine`, `AgentCalled`, …) is looked at for its `Event` and
  * dropped, and the call engine reads a dozen of the twenty-odd headers of the rest: splitting
- * every message made two strings per header of garbage, about 1.4 KB per event, for the same
- * CPU (bench/RESULTS.md, gateway-events).
+ * every message made two strings per header of garbage, about 1.5 KB per event, for the same
+ * CPU (bench/RESULTS.md, allocation).
  */
 export class AmiMessage {
   #fields: string[] | undefined;
@@ -166,16 +166,7 @@ export class AmiMessage {
  * AMI event — lowercasing both sides there was a steady stream of garbage (bench/RESULTS.md).
  */
 function sameKey(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  if (a === b) return true;
-  for (let i = 0; i < a.length; i++) {
-    const x = a.charCodeAt(i);
-    const y = b.charCodeAt(i);
-    if (x === y) continue;
-    const lower = x | 0x20;
-    if (lower !== (y | 0x20) || lower < 0x61 || lower > 0x7a) return false;
-  }
-  return true;
+  return a.length === b.length && (a === b || keyAt(a, 0, b) !== Match.None);
 }
 
 const NO_FIELDS: string[] = [];
