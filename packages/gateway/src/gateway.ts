@@ -113,14 +113,11 @@ async function initialHubKeys(config: SiteConfig, logger: Logger): Promise<JSONW
 
 /** The hub's password verifiers as last cached, for site-only logins after a restart mid-outage. */
 async function cachedVerifiers(dataDir: string, logger: Logger) {
-  const read = await readDataFile(dataDir, VERIFIERS_CACHE_FILE, (value) => {
-    const parsed = siteCredentialVerifiersValidator.parse(value);
-    return parsed.ok ? parsed.value : undefined;
-  });
+  const read = await readDataFile(dataDir, VERIFIERS_CACHE_FILE, siteCredentialVerifiersValidator);
   if (read.ok) return read.value;
   if (read.problem === 'damaged') {
     logger.warn(
-      { file: VERIFIERS_CACHE_FILE },
+      { file: VERIFIERS_CACHE_FILE, problem: read.reason },
       'the cached password verifiers are unreadable; site login waits for the hub',
     );
   }

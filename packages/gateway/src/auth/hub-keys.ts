@@ -4,10 +4,9 @@
  * over the uplink, so a gateway restarted during a WAN outage still knows them.
  */
 import { readFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportJWK, importSPKI, type JSONWebKeySet } from 'jose';
-import { writeDataFile } from '../config/data-files.js';
+import { readDataFile, writeDataFile, type DataFileShape } from '../config/data-files.js';
 import { GatewayError, GatewayErrorCode } from '../errors.js';
 
 const CACHE_FILE = 'hub-keys.json';
@@ -20,6 +19,11 @@ function isJwks(value: unknown): value is JSONWebKeySet {
     (value as { keys: unknown[] }).keys.every((k) => typeof k === 'object' && k !== null)
   );
 }
+
+/** The cache as the gateway writes it: a JWKS. */
+const JWKS: DataFileShape<JSONWebKeySet> = {
+  parse: (value) => (isJwks(value) ? { ok: true, value } : { ok: false, error: { message: 'no "keys" array' } }),
+};
 
 /** Parses a JWKS JSON text or a PEM SPKI public key (given the kid `hub-pem`). */
 export async function parseHubKeys(text: string, source: string): Promise<JSONWebKeySet> {
@@ -44,8 +48,11 @@ export async function parseHubKeys(text: string, source: string): Promise<JSONWe
  * file. Fails with GW_ERR_NO_HUB_KEY when neither exists.
  */
 export async function loadHubKeys(dataDir: string, publicKeyFile: string | undefined): Promise<JSONWebKeySet> {
-  const cache = join(dataDir, CACHE_FILE);
-  if (existsSync(cache)) return parseHubKeys(await readFile(cache, 'utf8'), cache);
+  const cached = await readDataFile(dataDir, CACHE_FILE, JWKS);
+  if (cached.ok) return cached.value;
+  if (cached.problem === 'damaged') {
+    throw new GatewayError(GatewayErrorCode.NoHubKey, `${join(dataDir, CACHE_FILE)}: ${cached.reason}`);
+  }
   if (publicKeyFile) return parseHubKeys(await readFile(publicKeyFile, 'utf8'), publicKeyFile);
   throw new GatewayError(
     GatewayErrorCode.NoHubKey,

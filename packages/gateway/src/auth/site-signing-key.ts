@@ -8,7 +8,7 @@
  */
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, type JSONWebKeySet, type JWK, type SignJWT } from 'jose';
-import { readDataFile, writeDataFile } from '../config/data-files.js';
+import { readDataFile, writeDataFile, type DataFileShape } from '../config/data-files.js';
 import { GatewayError, GatewayErrorCode } from '../errors.js';
 
 export const SITE_KEY_FILE = 'site-token-key.json';
@@ -27,12 +27,17 @@ interface StoredKey {
   jwk: JWK;
 }
 
-function isStoredKey(value: unknown): value is StoredKey {
-  const v = value as Partial<StoredKey> | null;
-  return (
-    typeof v === 'object' && v !== null && typeof v.kid === 'string' && typeof v.jwk === 'object' && v.jwk !== null
-  );
-}
+/** An Ed25519 private key as the gateway stores it. */
+const STORED_KEY: DataFileShape<StoredKey> = {
+  parse(value) {
+    const v = value as Partial<StoredKey> | null;
+    const jwk = typeof v === 'object' && v !== null && typeof v.kid === 'string' ? v.jwk : undefined;
+    if (typeof jwk === 'object' && jwk !== null && jwk.kty === 'OKP' && jwk.crv === 'Ed25519' && jwk.d) {
+      return { ok: true, value: v as StoredKey };
+    }
+    return { ok: false, error: { message: 'not an Ed25519 private key with its kid' } };
+  },
+};
 
 async function fromStored(stored: StoredKey): Promise<SiteSigningKey> {
   const { d: _private, ...publicJwk } = stored.jwk;
@@ -46,14 +51,12 @@ async function fromStored(stored: StoredKey): Promise<SiteSigningKey> {
 
 /** Loads the key from the data directory, creating it (atomically, mode 0600) on first use. */
 export async function loadSiteSigningKey(dataDir: string, siteId: string): Promise<SiteSigningKey> {
-  const stored = await readDataFile(dataDir, SITE_KEY_FILE, (value) =>
-    isStoredKey(value) && value.jwk.kty === 'OKP' && value.jwk.crv === 'Ed25519' && value.jwk.d ? value : undefined,
-  );
+  const stored = await readDataFile(dataDir, SITE_KEY_FILE, STORED_KEY);
   if (stored.ok) return fromStored(stored.value);
   if (stored.problem === 'damaged') {
     throw new GatewayError(
       GatewayErrorCode.BadSiteKey,
-      `${join(dataDir, SITE_KEY_FILE)} is not a site signing key; move it away and the gateway makes a new one`,
+      `${join(dataDir, SITE_KEY_FILE)} is not a usable site signing key (${stored.reason}); restore it from a backup, or move it away and the gateway makes a new one`,
     );
   }
   const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });

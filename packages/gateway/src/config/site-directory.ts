@@ -26,10 +26,7 @@ export function applyDirectory(config: SiteConfig, directory: SiteDirectory): Di
 
 /** The cached directory, or undefined when there is none or it is unreadable (then ignored). */
 export async function readCachedDirectory(dataDir: string): Promise<SiteDirectory | undefined> {
-  const read = await readDataFile(dataDir, DIRECTORY_CACHE_FILE, (value) => {
-    const parsed = siteDirectoryValidator.parse(value);
-    return parsed.ok ? parsed.value : undefined;
-  });
+  const read = await readDataFile(dataDir, DIRECTORY_CACHE_FILE, siteDirectoryValidator);
   return read.ok ? read.value : undefined;
 }
 
