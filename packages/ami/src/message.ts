@@ -18,9 +18,8 @@ export class AmiMessage {
   #fields: string[] | undefined;
   /** The message's `Key: Value` lines (CRLF between them) while it is not split into `#fields`. */
   #text: string | undefined;
-  /** `Event`, once read (every consumer asks for it; undefined is a valid answer). */
-  #event: string | undefined;
-  #eventRead = false;
+  /** `Event` once read (every consumer asks for it); null until then, undefined when absent. */
+  #event: string | undefined | null = null;
 
   constructor(fields: string[]) {
     this.#fields = fields;
@@ -64,10 +63,7 @@ export class AmiMessage {
 
   /** The event name (`Newchannel`), or undefined for responses. */
   get event(): string | undefined {
-    if (!this.#eventRead) {
-      this.#event = this.get('Event');
-      this.#eventRead = true;
-    }
+    if (this.#event === null) this.#event = this.get('Event');
     return this.#event;
   }
 

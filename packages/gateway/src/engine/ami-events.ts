@@ -71,9 +71,12 @@ export function engineReads(msg: AmiMessage): boolean {
   return true;
 }
 
-/** Feeds one AMI event message to the engine. Unknown or malformed events change nothing. */
+/**
+ * Feeds one AMI event the engine reads to the engine (`step` asks `engineReads` first, so it is
+ * not asked twice per event). Malformed events change nothing.
+ */
 export function applyAmiEvent(ctx: StepContext, msg: AmiMessage): void {
-  if (engineReads(msg)) handle(ctx, decodeEvent(msg));
+  handle(ctx, decodeEvent(msg));
 }
 
 function channel(ctx: StepContext, snap: ChannelSnapshot | undefined, created = false): Channel | undefined {
