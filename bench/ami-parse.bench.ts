@@ -12,8 +12,8 @@
  * Only parsing is measured, each library through the code its client runs on every socket read:
  *   - ours: `new AmiParser(sink, { expectGreeting: false })`, `push(chunk)` per chunk; a message is
  *     an `AmiMessage` with its headers split (`size` is read: the parser leaves a message's
- *     headers unsplit until more than a few are read, and the npm parsers split every message,
- *     so the compared row does the same). The row "headers on demand" reads only `Event`, as the
+ *     headers unsplit until something lists them, and the npm parsers split every message, so
+ *     the compared row does the same). The row "headers on demand" reads only `Event`, as the
  *     gateway does for the half of the traffic it drops; it is shown, not judged.
  *   - asterisk-manager 0.2.0: `ManagerReader(context, data)` from lib/ami.js — the socket 'data'
  *     handler, bound to the socket set to utf-8, so its input is the chunks through a

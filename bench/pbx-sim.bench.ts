@@ -7,8 +7,9 @@
  *    event serialized to AMI bytes as the server does; gives the events/s one core can produce
  *    (CPU time, not wall time: the shared machine's load would dominate wall time).
  *    Baseline in the same run: parsing those same bytes with the `ami` package's AmiParser, every
- *    message's headers split (what any client must at least spend to read them). Target: producing an event costs at most 3×
- *    reading it, and one core produces ≥ 10× the events/s the 2×500×10 load needs.
+ *    message's headers split (what any client must at least spend to read them). Target:
+ *    producing an event costs at most 3× reading it, and one core produces ≥ 10× the events/s the
+ *    2×500×10 load needs.
  * 2. real time: `callgate sim` in a child process with the same two sites on the real clock,
  *    an AMI client logged in to each site reading every event; the child's CPU (from /proc)
  *    and the events/s delivered. Target: the child stays under half a core.

@@ -3,6 +3,7 @@
  * size, recording every WebSocket frame each page receives so tests can assert on exactly what
  * reached the browser.
  */
+import assert from 'node:assert/strict';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import type { CustomerCallHandle } from '@callgate/pbx-sim';
 import { answerWhenRinging, PASSWORD, type Site } from './call-center.js';
@@ -125,7 +126,8 @@ export async function takeCall(
   const popup = panel.page.getByTestId('incoming-popup');
   await popup.waitFor();
   await waitForText(popup.getByTestId('caller-number'), from);
-  const callId = (await popup.getAttribute('data-call-id')) ?? '';
+  const callId = await popup.getAttribute('data-call-id');
+  assert.ok(callId, 'the pop-up names its call');
   await answerWhenRinging(site.sim, extension);
   const callPanel = panel.page.locator(`[data-testid="call-panel"][data-call-id="${callId}"]`);
   await waitForAttribute(callPanel, 'data-state', 'talking');
